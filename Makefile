@@ -1,0 +1,70 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test test-sqlite test-postgres lint format translations catalogs worker db-upgrade clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogs (.mo) are build products: made from the .po files on every run.
+catalogs: install
+	$(BIN)/pybabel -q compile -d translations
+
+db-upgrade: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+run: catalogs db-upgrade
+	$(FLASK) demo-data --if-empty
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+worker: catalogs
+	$(FLASK) rq worker
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint catalogs
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: catalogs
+	TEST_DB=sqlite $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+# The same suite on PostgreSQL (browser tests already ran above). In CI it must run.
+test-postgres: catalogs
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		TEST_DB=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI: TEST_DATABASE_URL is not set, the PostgreSQL run cannot be skipped"; exit 1; \
+	else \
+		echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run (CI runs it)."; \
+	fi
+
+# Extract every marked string and merge it into all catalogs (then translate the new ones).
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
+		--sort-output -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

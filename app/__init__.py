@@ -1,0 +1,98 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import BASE_DIR, INSTANCE_DIR, Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config or Config())
+    register_proxy(app)
+    register_extensions(app)
+    register_database_pragmas(app)
+    register_security(app)
+    register_languages(app)
+    register_sessions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_proxy(app: Flask) -> None:
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (the whole schema, before anything maps it)
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+
+def register_database_pragmas(app: Flask) -> None:
+    from app.database import configure_engine_events
+
+    with app.app_context():
+        configure_engine_events()
+
+
+def register_security(app: Flask) -> None:
+    from app.security import register_security_headers, silence_access_logs
+
+    register_security_headers(app)
+    silence_access_logs()
+
+
+def register_languages(app: Flask) -> None:
+    from app.i18n import register_i18n
+
+    register_i18n(app)
+
+
+def register_sessions(app: Flask) -> None:
+    from app.auth.sessions import register_session_rules
+
+    register_session_rules(app)
+
+
+def register_templates(app: Flask) -> None:
+    from app.web import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.account import bp as account_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+
+
+def register_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

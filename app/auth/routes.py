@@ -1,0 +1,204 @@
+"""Sign up, sign in (with a second factor), sign out, and password resets."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import bp, services
+from app.auth.forms import (
+    ResetRequestForm,
+    ResetWithRecoveryCodeForm,
+    ResetWithTokenForm,
+    SignInForm,
+    SignUpForm,
+    TwoFactorForm,
+)
+from app.auth.models import User
+from app.auth.sessions import end_session, start_session
+from app.auth.tokens import TokenExpired, TokenInvalid, find_token
+from app.extensions import db, limiter
+from app.mail import mail_enabled
+from app.timeutil import utcnow
+from app.web import go_to, render, render_invalid, safe_next
+
+PENDING_SECONDS = 300
+
+
+def _limit(setting: str):
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def _identifier_key() -> str:
+    """Limit tries per account as well as per client, without storing the name."""
+    identifier = (request.form.get("identifier") or "").strip().lower()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "id:" + hashlib.sha256(secret + identifier.encode()).hexdigest()[:24]
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_UP")
+def sign_up():
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("auth/sign_up.html", "form", status=status, form=form)
+    try:
+        user, codes = services.create_account(
+            username=form.username.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            locale=session.get("locale"),
+            now=utcnow(),
+        )
+    except services.UsernameTaken:
+        form.username.errors.append(_("This sign-in name is taken. Choose another."))
+        return render_invalid("auth/sign_up.html", "form", form=form)
+    if form.email.data:
+        services.request_email_confirmation(user, form.email.data, utcnow())
+    db.session.commit()
+    start_session(user)
+    return render("auth/recovery_codes.html", codes=codes, first_time=True)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_IN")
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_SIGN_IN"], key_func=_identifier_key, methods=["POST"]
+)
+def sign_in():
+    form = SignInForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("auth/sign_in.html", "form", status=status, form=form)
+    user = services.authenticate(form.identifier.data, form.password.data, utcnow())
+    db.session.commit()
+    if user is None:
+        form.password.errors.append(_("The name or the password is wrong."))
+        return render_invalid("auth/sign_in.html", "form", form=form)
+    next_url = safe_next(request.args.get("next"))
+    if user.has_two_factor:
+        session["pending_user"] = user.get_id()
+        session["pending_at"] = int(time.time())
+        session["pending_next"] = next_url
+        return go_to(url_for("auth.second_factor"))
+    start_session(user)
+    services.record_sign_in(user, utcnow())
+    db.session.commit()
+    return go_to(next_url)
+
+
+def _pending_user() -> User | None:
+    if int(time.time()) - session.get("pending_at", 0) > PENDING_SECONDS:
+        return None
+    from app.auth.sessions import load_user
+
+    return load_user(session.get("pending_user", ""))
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@_limit("RATELIMIT_TWO_FACTOR")
+def second_factor():
+    user = _pending_user()
+    if user is None:
+        flash(_("That took too long. Please sign in again."), "info")
+        return redirect(url_for("auth.sign_in"))
+    form = TwoFactorForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("auth/second_factor.html", "form", status=status, form=form)
+    if not services.check_second_factor(user, form.code.data, utcnow()):
+        db.session.commit()
+        form.code.errors.append(_("This code does not work. Check it and try again."))
+        return render_invalid("auth/second_factor.html", "form", form=form)
+    next_url = session.get("pending_next") or url_for("main.home")
+    start_session(user)
+    services.record_sign_in(user, utcnow())
+    db.session.commit()
+    return go_to(next_url)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    end_session()
+    flash(_("You are signed out."), "info")
+    return go_to(url_for("main.home"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user, utcnow())
+    db.session.commit()
+    end_session()
+    flash(_("You are signed out on every device."), "info")
+    return go_to(url_for("auth.sign_in"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_request():
+    form = ResetRequestForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render(
+            "auth/reset_request.html", "form", status=status, form=form, mail=mail_enabled()
+        )
+    services.request_password_reset(form.email.data, utcnow())
+    db.session.commit()
+    return render("auth/reset_sent.html")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_with_token(token: str):
+    try:
+        find_token(token, "reset", utcnow())
+    except TokenExpired:
+        return render("auth/link_problem.html", status=410, problem="expired")
+    except TokenInvalid:
+        return render("auth/link_problem.html", status=404, problem="invalid")
+    form = ResetWithTokenForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("auth/reset_token.html", "form", status=status, form=form, token=token)
+    services.reset_with_token(token, form.password.data, utcnow())
+    db.session.commit()
+    flash(_("Your password is changed. Sign in with it now."), "success")
+    return go_to(url_for("auth.sign_in"))
+
+
+@bp.route("/reset/recovery-code", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_with_recovery_code():
+    form = ResetWithRecoveryCodeForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("auth/reset_recovery.html", "form", status=status, form=form)
+    try:
+        services.reset_with_recovery_code(
+            form.identifier.data, form.code.data, form.password.data, utcnow()
+        )
+    except services.ResetRefused:
+        db.session.rollback()
+        form.code.errors.append(_("This did not work. Check the name and the code."))
+        return render_invalid("auth/reset_recovery.html", "form", form=form)
+    db.session.commit()
+    flash(_("Your password is changed. Sign in with it now."), "success")
+    return go_to(url_for("auth.sign_in"))
+
+
+@bp.get("/confirm-email/<token>")
+def confirm_email(token: str):
+    try:
+        outcome = services.confirm_email(token, utcnow())
+    except TokenExpired:
+        return render("auth/link_problem.html", status=410, problem="expired")
+    except TokenInvalid:
+        return render("auth/link_problem.html", status=404, problem="invalid")
+    db.session.commit()
+    return render("auth/email_confirmed.html", outcome=outcome)

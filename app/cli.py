@@ -1,0 +1,105 @@
+"""Command-line tools, all under `flask --app wsgi`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+users_cli = AppGroup("users", help="Manage accounts.")
+rq_cli = AppGroup("rq", help="Background job workers.")
+
+ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="E-mail; also used to sign in.")
+@click.option("--password", required=True, help="At least 12 characters, not a common one.")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), default="member", show_default=True)
+@click.option("--name", "display_name", help="Display name (default: the e-mail's first part).")
+@click.option("--username", help="Sign-in name (default: made from the e-mail).")
+def create_user(email: str, password: str, role: str, display_name: str | None, username):
+    """Create an account. Staff roles set up their second factor at first sign-in."""
+    from app.auth.passwords import password_problem
+    from app.auth.services import UsernameTaken, create_account, find_account
+    from app.demo import username_from_email
+
+    if find_account(email) is not None:
+        raise click.ClickException("an account with this e-mail exists")
+    problem = password_problem(password, [email, display_name or ""])
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        user, codes = create_account(
+            username=username or username_from_email(email),
+            display_name=display_name or email.split("@")[0],
+            password=password,
+            email=email,
+            role=role,
+            now=utcnow(),
+        )
+    except UsernameTaken:
+        raise click.ClickException("this sign-in name is taken; pass --username") from None
+    db.session.commit()
+    click.echo(f"created {user.username} ({role}), e-mail {email}")
+    click.echo("recovery codes (shown once): " + " ".join(codes))
+
+
+@rq_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--queue", "queue_name", help="Queue name (default: RQ_QUEUE).")
+def rq_worker(burst: bool, queue_name: str | None):
+    """Run a job worker (needs REDIS_URL). Start as many as you like."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise click.ClickException("REDIS_URL is not set: jobs run inside the web process")
+    connection = Redis.from_url(url)
+    queue = Queue(queue_name or current_app.config["RQ_QUEUE"], connection=connection)
+    # log_job_description=False: job arguments never reach the log.
+    worker = Worker([queue], connection=connection, log_job_description=False)
+    worker.work(burst=burst, logging_level="WARNING")
+
+
+@click.command("demo-data")
+@click.option("--orgs", default=12, show_default=True, help="How many organizations.")
+@click.option("--submissions", default=0, show_default=True, help="Accepted submissions.")
+@click.option(
+    "--password",
+    default=None,
+    help="Password of every demo account (default: migrant-voices-demo).",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+def demo_data(orgs: int, submissions: int, password: str | None, if_empty: bool):
+    """Fill a deterministic demo data set and print the accounts it made."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.demo import DEFAULT_PASSWORD, build_demo_data
+
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database has accounts already: no demo data loaded.")
+        return
+
+    accounts = build_demo_data(
+        orgs=orgs, submissions=submissions, password=password or DEFAULT_PASSWORD, now=utcnow()
+    )
+    db.session.commit()
+    click.echo(f"password for every account: {password or DEFAULT_PASSWORD}")
+    click.echo(f"{'e-mail':34} {'role':12} {'totp secret':34} organizations")
+    for account in accounts:
+        click.echo(
+            f"{account.email:34} {account.role:12} {account.totp_secret or '-':34} "
+            f"{', '.join(account.organizations) or '-'}"
+        )
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(rq_cli)
+    app.cli.add_command(demo_data)

@@ -1,0 +1,89 @@
+"""A deterministic demo data set, for trying the platform and for benchmarks.
+
+Same arguments, same data: names come from fixed lists and a seeded random generator.
+Dates are placed relative to now, so that consultations are in every state.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import click
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.auth.services import create_account
+from app.extensions import db
+
+DEFAULT_PASSWORD = "migrant-voices-demo"
+DEMO_DOMAIN = "demo.example.org"
+
+
+@dataclass
+class DemoAccount:
+    email: str
+    role: str
+    totp_secret: str | None = None
+    organizations: list[str] = field(default_factory=list)
+
+
+def username_from_email(email: str) -> str:
+    local = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()) or "user"
+    base, suffix = local[:36], 1
+    candidate = base if len(base) >= 3 else f"{base}-user"
+    while db.session.scalar(select(User.id).where(User.username == candidate)):
+        suffix += 1
+        candidate = f"{base}{suffix}"
+    return candidate
+
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed TOTP secret per demo staff account, printed so people can sign in."""
+    digest = hashlib.sha256(f"gcm-demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+class DemoData:
+    """Builds the data set step by step; each area adds its part in build_demo_data."""
+
+    def __init__(self, password: str, now: datetime, seed: int = 2026):
+        self.password = password
+        self.now = now
+        self.random = random.Random(seed)
+        self.accounts: dict[str, DemoAccount] = {}
+        self.users: dict[str, User] = {}
+
+    def user(self, name: str, display_name: str, role: str = Role.MEMBER) -> User:
+        email = f"{name}@{DEMO_DOMAIN}"
+        user, _codes = create_account(
+            username=name,
+            display_name=display_name,
+            password=self.password,
+            email=email,
+            role=role,
+            now=self.now,
+        )
+        account = DemoAccount(email=email, role=role)
+        if role != Role.MEMBER:
+            user.totp_secret = account.totp_secret = demo_totp_secret(email)
+        self.accounts[name] = account
+        self.users[name] = user
+        return user
+
+
+def build_demo_data(*, orgs: int, submissions: int, password: str, now: datetime):
+    if db.session.scalar(select(User.id).where(User.username == "admin")):
+        raise click.ClickException("demo data is already loaded in this database")
+    demo = DemoData(password, now)
+    demo.user("admin", "Platform admin", Role.ADMIN)
+    demo.user("facilitator", "Mina (facilitator)", Role.FACILITATOR)
+    demo.user("facilitator2", "Arjun (facilitator)", Role.FACILITATOR)
+    demo.user("reviewer", "Lena (UN reviewer)", Role.UN_REVIEWER)
+    demo.user("member", "Rina", Role.MEMBER)
+    db.session.flush()
+    return list(demo.accounts.values())

@@ -1,0 +1,90 @@
+"""Error pages: translated, plain, and without internals."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.web import render
+
+ERRORS = {
+    400: (_l("Something in this request was wrong"), _l("Go back and try again.")),
+    401: (_l("Please sign in"), _l("Sign in, then try again.")),
+    403: (
+        _l("You may not do this"),
+        _l("Your account does not have access to this page. Ask the people who run it."),
+    ),
+    404: (
+        _l("We cannot find this page"),
+        _l("The link may be broken or the page was removed. Start again from the home page."),
+    ),
+    405: (_l("Something in this request was wrong"), _l("Go back and try again.")),
+    409: (
+        _l("This changed while you were working"),
+        _l("Reload the page to see the latest version, then try again."),
+    ),
+    410: (_l("This link has expired"), _l("Ask for a new link.")),
+    413: (
+        _l("This file is too large"),
+        _l("Choose a smaller file, or make it smaller, then send it again."),
+    ),
+    429: (
+        _l("Too many tries"),
+        _l("Please wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Your last change may not be saved. Please try again in a moment."),
+    ),
+}
+
+# Form fields never shown back after an expired form: secrets stay secret.
+_SECRET_FIELDS = ("password", "csrf_token", "code", "token")
+
+
+def _typed_values() -> list[tuple[str, str]]:
+    """What the person typed into a form that could not be accepted, to copy it back."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if value.strip() and not any(secret in name for secret in _SECRET_FIELDS)
+    ]
+
+
+def error_page(code: int, typed: list[tuple[str, str]] | None = None, detail=None):
+    title, advice = ERRORS.get(code, ERRORS[500])
+    return render(
+        "errors/error.html",
+        "error",
+        status=code,
+        code=code,
+        title=title,
+        advice=advice,
+        detail=detail,
+        typed=typed or [],
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        detail = _l(
+            "This form had expired. Your text is below: copy it, reload the page, "
+            "and send it again."
+        )
+        return error_page(400, _typed_values(), detail)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        if error.code >= 500:
+            # Flask has logged the exception already; the page keeps what was typed.
+            db.session.rollback()
+            return error_page(500, _typed_values())
+        return error_page(error.code if error.code in ERRORS else 400)

@@ -1,0 +1,20 @@
+"""Flask extensions, created unbound and initialised in create_app."""
+
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from app.db import Base, render_migration_item
+from app.security import rate_limit_key
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = HTMX()
+limiter = Limiter(key_func=rate_limit_key, default_limits=[])

@@ -1,0 +1,92 @@
+"""Languages, directions, time zones and date formatting in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel import Locale
+from babel import dates as babel_dates
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, get_timezone
+from flask_login import current_user
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "id": "Bahasa Indonesia",
+    "fil": "Filipino",
+    "ne": "नेपाली",
+    "ar": "العربية",
+}
+
+
+def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: English unless forced
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    supported = current_app.config["LANGUAGES"]
+    user = current_user if current_user and current_user.is_authenticated else None
+    if user is not None and user.locale in supported:
+        return user.locale
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or "en"
+
+
+def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None
+
+
+def text_direction(locale_code: str | None = None) -> str:
+    code = locale_code or str(get_locale())
+    return "rtl" if code.split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def language_name(code: str) -> str:
+    """A language's own name, falling back to its name in the reader's language."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+
+
+def in_zone(moment: datetime, zone: str, fmt: str = "medium") -> str:
+    """A moment shown in a given time zone, formatted for the reader's language."""
+    text = babel_dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
+    return f"{text} ({zone})"
+
+
+def in_reader_zone(moment: datetime, fmt: str = "medium") -> str:
+    return format_datetime(moment, fmt)
+
+
+_ZONES: list[str] | None = None
+
+
+def timezone_choices() -> list[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+        _ZONES.insert(0, "UTC")
+    return _ZONES
+
+
+def register_i18n(app: Flask) -> None:
+    @app.context_processor
+    def language_context():
+        code = str(get_locale())
+        return {
+            "current_locale": code,
+            "text_direction": text_direction(code),
+            "language_names": {c: LANGUAGE_NAMES[c] for c in app.config["LANGUAGES"]},
+            "reader_timezone": str(get_timezone()),
+        }
+
+    app.jinja_env.filters["in_zone"] = in_zone
+    app.jinja_env.filters["datetime"] = in_reader_zone

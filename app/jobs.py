@@ -1,0 +1,207 @@
+"""Background jobs: rq on Redis when REDIS_URL is set, otherwise in this process.
+
+A job is a registered function that takes ids only (never personal data). Each run has a
+JobRecord row that holds its state and progress, so any web process can show it.
+Jobs are dispatched after the database commit that created them, so a worker never
+looks for a row that is not there yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import JSON, String, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+JOBS: dict[str, Callable[..., Any]] = {}
+
+
+def job(name: str):
+    """Register a function as a job under a stable name."""
+
+    def register(fn):
+        JOBS[name] = fn
+        return fn
+
+    return register
+
+
+class JobRecord(db.Model):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    # Only ids and plain settings (validated by the caller), never personal data.
+    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    fraction: Mapped[float] = mapped_column(default=0.0)
+    stage: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(String(200))
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def done(self) -> bool:
+        return self.state in {"finished", "failed"}
+
+
+def enqueue(kind: str, *args: int | str, subject: Any = None) -> JobRecord:
+    """Create a job run; it starts once the current transaction commits."""
+    if kind not in JOBS:
+        raise LookupError(f"unknown job {kind!r}")
+    record = JobRecord(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        args=list(args),
+        state="queued",
+        fraction=0.0,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=getattr(subject, "id", None),
+    )
+    db.session.add(record)
+    db.session.info.setdefault("jobs_to_dispatch", []).append(record.id)
+    return record
+
+
+def report_progress(record_id: str, fraction: float, stage: str) -> None:
+    """Write progress on its own connection, so pollers see it while the job works."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(JobRecord)
+            .where(JobRecord.id == record_id)
+            .values(fraction=max(0.0, min(1.0, fraction)), stage=stage)
+        )
+
+
+def _set_state(record_id: str, **values: Any) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(update(JobRecord).where(JobRecord.id == record_id).values(**values))
+
+
+def execute(record_id: str) -> None:
+    """Run one job (entry point for rq and the in-process runner)."""
+    if not has_app_context():
+        with _worker_app().app_context():
+            execute(record_id)
+        return
+    record = db.session.get(JobRecord, record_id)
+    if record is None:
+        log.warning("job record %s not found", record_id)
+        return
+    _set_state(record_id, state="running", started_at=utcnow(), error=None)
+    try:
+        JOBS[record.kind](record_id, *record.args)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        _set_state(record_id, state="failed", finished_at=utcnow(), error=type(error).__name__)
+        log.error("job %s (%s) failed:\n%s", record_id, record.kind, traceback.format_exc())
+        raise
+    finally:
+        db.session.remove()
+    _set_state(record_id, state="finished", fraction=1.0, finished_at=utcnow())
+
+
+_app_for_worker: Flask | None = None
+
+
+def _worker_app() -> Flask:
+    global _app_for_worker
+    if _app_for_worker is None:
+        from app import create_app
+
+        _app_for_worker = create_app()
+    return _app_for_worker
+
+
+# --- Dispatch -------------------------------------------------------------------------------
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _in_process(app: Flask, record_id: str) -> None:
+    def run():
+        # A failure is already recorded on the job row; nothing more to do here.
+        with app.app_context(), contextlib.suppress(Exception):
+            execute(record_id)
+
+    if app.config["JOBS_SYNCHRONOUS"]:
+        run()
+        return
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
+    _executor.submit(run)
+
+
+def rq_queue(app: Flask | None = None):
+    from redis import Redis
+    from rq import Queue
+
+    config = (app or current_app).config
+    return Queue(config["RQ_QUEUE"], connection=Redis.from_url(config["REDIS_URL"]))
+
+
+def _dispatch(app: Flask, record_id: str) -> None:
+    if app.config["REDIS_URL"]:
+        rq_queue(app).enqueue_call(
+            execute,
+            args=(record_id,),
+            job_id=record_id,
+            result_ttl=app.config["RQ_RESULT_TTL"],
+            failure_ttl=app.config["RQ_FAILURE_TTL"],
+            timeout=app.config.get("RQ_JOB_TIMEOUT", 1800),
+        )
+    else:
+        _in_process(app, record_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    pending = session.info.pop("jobs_to_dispatch", None)
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    for record_id in pending:
+        _dispatch(app, record_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop("jobs_to_dispatch", None)
+
+
+def retry(record: JobRecord) -> None:
+    """Run a failed job again under the same record (jobs are written to be idempotent)."""
+    record.state = "queued"
+    record.fraction = 0.0
+    record.stage = None
+    record.error = None
+    record.finished_at = None
+    db.session.info.setdefault("jobs_to_dispatch", []).append(record.id)
+
+
+@job("selftest")
+def selftest(record_id: str, steps: int = 3) -> None:
+    """A job that only reports progress: used by /healthz checks and tests of the queue."""
+    for step in range(1, steps + 1):
+        report_progress(record_id, step / steps, "working")

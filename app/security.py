@@ -1,0 +1,154 @@
+"""Security wiring: response headers, rate-limit keys without IPs, and field encryption."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+from functools import cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, current_app, request
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()"
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Permissions-Policy"] = PERMISSIONS_POLICY
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        if app.config["PRODUCTION"]:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if _is_private_response():
+            # Pages for signed-in people stay out of every cache, including the phone's.
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        response.vary.add("Cookie")
+        return response
+
+
+def _is_private_response() -> bool:
+    from flask_login import current_user
+
+    if request.endpoint == "static":
+        return False
+    return bool(current_user and current_user.is_authenticated) or request.method != "GET"
+
+
+class DropClientAddresses(logging.Filter):
+    """Keep werkzeug's development server from writing access lines with client IPs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def silence_access_logs() -> None:
+    logging.getLogger("werkzeug").addFilter(DropClientAddresses())
+
+
+def rate_limit_key() -> str:
+    """A keyed hash of the client address: limits work, the address is never stored."""
+    address = (request.remote_addr or "unknown").encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:24]
+
+
+# --- Field encryption -------------------------------------------------------------------
+
+_PREFIX = "v1:"
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted with any configured key."""
+
+
+@cache
+def _keys(setting: str) -> tuple[bytes, ...]:
+    keys = []
+    for part in setting.split(","):
+        raw = base64.urlsafe_b64decode(part.strip().encode())
+        if len(raw) != 32:
+            raise ValueError("each DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
+        keys.append(raw)
+    return tuple(keys)
+
+
+def _configured_keys() -> tuple[bytes, ...]:
+    return _keys(current_app.config["DATA_ENCRYPTION_KEY"])
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:8]
+
+
+def encrypt_text(plaintext: str) -> str:
+    key = _configured_keys()[0]
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), _key_id(key).encode())
+    return f"{_PREFIX}{_key_id(key)}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def decrypt_text(stored: str) -> str:
+    if not stored.startswith(_PREFIX):
+        raise DecryptionError("unknown format")
+    key_id, _, payload = stored[len(_PREFIX) :].partition(":")
+    blob = base64.urlsafe_b64decode(payload.encode())
+    for key in _configured_keys():
+        if _key_id(key) == key_id:
+            return AESGCM(key).decrypt(blob[:12], blob[12:], key_id.encode()).decode()
+    raise DecryptionError("no configured key matches")
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted with AES-GCM before it reaches the database."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect):
+        return None if value is None else encrypt_text(value)
+
+    def process_result_value(self, value: str | None, dialect):
+        return None if value is None else decrypt_text(value)
+
+
+@cache
+def _lookup_key(setting: str) -> bytes:
+    first = _keys(setting)[0]
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lookup").derive(first)
+
+
+def lookup_hash(value: str) -> str:
+    """A keyed hash for finding an encrypted value (e.g. an e-mail) without decrypting all."""
+    key = _lookup_key(current_app.config["DATA_ENCRYPTION_KEY"])
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

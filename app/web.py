@@ -1,0 +1,103 @@
+"""Helpers shared by routes and templates: full pages or htmx fragments, redirects."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_htmx import make_response as htmx_response
+from jinja2_fragments.flask import render_block
+
+from app.extensions import htmx
+
+
+def wants_fragment() -> bool:
+    """True when htmx asks for a part of a page (not a boosted full-page navigation)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(template: str, fragment: str | None = None, status: int = 200, **context) -> Response:
+    """Render the whole page, or only the named block when htmx asks for it."""
+    if fragment and wants_fragment():
+        body = render_block(template, fragment, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_invalid(template: str, fragment: str | None = None, **context) -> Response:
+    """A form that failed validation: 422 with the person's input and the errors."""
+    return render(template, fragment, status=422, **context)
+
+
+def go_to(url: str) -> Response:
+    """After a successful change: HX-Redirect for htmx, 303 See Other otherwise."""
+    if htmx:
+        return htmx_response("", 204, redirect=url)
+    return redirect(url, code=303)
+
+
+def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
+    """Only follow a 'next' that stays on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for(default_endpoint)
+
+
+@cache
+def _file_version(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content version, so it can be cached for a year."""
+    full = Path(current_app.static_folder) / filename
+    return url_for("static", filename=filename, v=_file_version(str(full)))
+
+
+# htmx leaves no copies of pages in local storage, runs no foreign or inline code, and
+# swaps 422 (form errors) and 409 (edit conflicts) like successes.
+HTMX_CONFIG = {
+    "historyCacheSize": 0,
+    "refreshOnHistoryMiss": True,
+    "allowEval": False,
+    "allowScriptTags": False,
+    "selfRequestsOnly": True,
+    "includeIndicatorStyles": False,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "409", "swap": True},
+        {"code": "[45]..", "swap": False, "error": True},
+    ],
+}
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.mail import mail_enabled
+    from app.policy import may
+
+    app.jinja_env.globals.update(static_url=static_url, may=may, mail_enabled=mail_enabled)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def request_context():
+        return {"is_htmx": bool(htmx), "htmx_config": HTMX_CONFIG}

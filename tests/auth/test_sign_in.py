@@ -1,0 +1,202 @@
+import time
+
+import pyotp
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.auth.models import Role
+from tests.factories import PASSWORD, make_user, totp_now
+
+
+def sign_in(client, identifier, password=PASSWORD, **headers):
+    return client.post(
+        "/sign-in", data={"identifier": identifier, "password": password}, headers=headers
+    )
+
+
+def test_sign_in_with_name_or_confirmed_email(client, db):
+    user = make_user(username="amir", email="amir@example.org")
+    response = sign_in(client, "AMIR")
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 200
+    other = client.application.test_client()
+    assert sign_in(other, "amir@example.org").status_code == 303
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id))
+    assert list(actions).count("sign_in") == 2
+
+
+def test_wrong_password_and_unknown_name_get_the_same_answer(client):
+    make_user(username="amir")
+    wrong = sign_in(client, "amir", "not the password at all")
+    unknown = sign_in(client, "nobody-here")
+    assert wrong.status_code == unknown.status_code == 422
+    message = "The name or the password is wrong."
+    assert message in wrong.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+
+
+def test_htmx_sign_in_redirects_with_hx_redirect(client):
+    make_user(username="amir")
+    response = sign_in(client, "amir", **{"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/"
+
+
+def test_next_only_follows_local_paths(client):
+    make_user(username="amir")
+    response = client.post(
+        "/sign-in?next=https://evil.example/", data={"identifier": "amir", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+    other = client.application.test_client()
+    response = other.post(
+        "/sign-in?next=/account", data={"identifier": "amir", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/account"
+
+
+def test_second_factor_is_asked_and_a_code_works_only_once(client):
+    user = make_user(username="amir", two_factor=True)
+    assert sign_in(client, "amir").headers["Location"] == "/sign-in/code"
+    assert client.get("/account").status_code == 302  # not signed in yet
+    code = totp_now(user)
+    assert client.post("/sign-in/code", data={"code": code}).status_code == 303
+    assert client.get("/account").status_code == 200
+    replay = client.application.test_client()
+    sign_in(replay, "amir")
+    response = replay.post("/sign-in/code", data={"code": code})
+    assert response.status_code == 422
+    assert "This code does not work" in response.get_data(as_text=True)
+
+
+def test_recovery_code_replaces_the_app_code_once(client):
+    user = make_user(username="amir", two_factor=True)
+    code = user.recovery_codes_plain[0]
+    sign_in(client, "amir")
+    assert client.post("/sign-in/code", data={"code": code.upper()}).status_code == 303
+    again = client.application.test_client()
+    sign_in(again, "amir")
+    assert again.post("/sign-in/code", data={"code": code}).status_code == 422
+
+
+def test_code_step_expires_after_five_minutes(client, monkeypatch):
+    user = make_user(username="amir", two_factor=True)
+    sign_in(client, "amir")
+    later = time.time() + 301
+    monkeypatch.setattr("app.auth.routes.time.time", lambda: later)
+    response = client.post("/sign-in/code", data={"code": totp_now(user)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in"
+
+
+def test_sign_in_starts_a_fresh_session(client):
+    make_user(username="amir")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+        session["locale"] = "id"
+    sign_in(client, "amir")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["locale"] == "id"  # the language choice is kept
+
+
+def test_sign_out_everywhere_ends_other_sessions(client, signed_in_client):
+    user = make_user(username="amir")
+    phone = signed_in_client(user)
+    laptop = signed_in_client(user)
+    assert phone.get("/account").status_code == 200
+    assert laptop.post("/sign-out-everywhere").status_code == 303
+    assert phone.get("/account").status_code == 302
+    assert laptop.get("/account").status_code == 302
+
+
+def test_sign_out(signed_in_client):
+    client = signed_in_client(make_user())
+    assert client.post("/sign-out").status_code == 303
+    assert client.get("/account").status_code == 302
+
+
+def test_idle_session_is_signed_out(signed_in_client, app, monkeypatch):
+    client = signed_in_client(make_user())
+    assert client.get("/account").status_code == 200
+    idle = app.config["IDLE_TIMEOUT"].total_seconds()
+    later = time.time() + idle + 5
+    monkeypatch.setattr("app.auth.sessions.time.time", lambda: later)
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_activity_keeps_the_session_alive(signed_in_client, app, monkeypatch):
+    client = signed_in_client(make_user())
+    idle = app.config["IDLE_TIMEOUT"].total_seconds()
+    start = time.time()
+    for step in (0.6, 1.2, 1.8):
+        moment = start + idle * step
+        monkeypatch.setattr("app.auth.sessions.time.time", lambda moment=moment: moment)
+        assert client.get("/account").status_code == 200
+
+
+def test_idle_htmx_request_answers_401_without_redirect(signed_in_client, app, monkeypatch):
+    client = signed_in_client(make_user())
+    later = time.time() + app.config["IDLE_TIMEOUT"].total_seconds() + 5
+    monkeypatch.setattr("app.auth.sessions.time.time", lambda: later)
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert "signed out" in response.get_data(as_text=True)
+
+
+def test_session_cookie_flags(client):
+    make_user(username="amir")
+    response = sign_in(client, "amir")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Expires=" in cookie  # ends with the idle timeout
+
+
+def test_staff_without_second_factor_must_set_it_up_first(signed_in_client):
+    facilitator = make_user(role=Role.FACILITATOR, two_factor=False)
+    client = signed_in_client(facilitator)
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/two-factor"
+    setup = client.get("/account/two-factor")
+    assert setup.status_code == 200
+    assert "<svg" in setup.get_data(as_text=True)
+    from app.extensions import db
+
+    db.session.refresh(facilitator)
+    code = pyotp.TOTP(facilitator.totp_pending_secret).now()
+    confirmed = client.post("/account/two-factor", data={"code": code})
+    assert confirmed.status_code == 200
+    assert confirmed.get_data(as_text=True).count("<li><code>") == 10
+    assert client.get("/account").status_code == 200
+
+
+def test_staff_cannot_turn_the_second_factor_off(signed_in_client, db):
+    admin = make_user(role=Role.ADMIN)
+    client = signed_in_client(admin)
+    client.post("/account/two-factor/disable", data={"disable-current_password": PASSWORD})
+    db.session.refresh(admin)
+    assert admin.has_two_factor
+
+
+def test_member_can_turn_the_second_factor_off_with_password(signed_in_client, db):
+    member = make_user(two_factor=True)
+    client = signed_in_client(member)
+    wrong = client.post("/account/two-factor/disable", data={"disable-current_password": "nope"})
+    assert wrong.status_code == 422
+    client.post("/account/two-factor/disable", data={"disable-current_password": PASSWORD})
+    db.session.refresh(member)
+    assert not member.has_two_factor
+
+
+def test_unused_pending_secret_is_stable_between_views(signed_in_client, db):
+    member = make_user()
+    client = signed_in_client(member)
+    first = client.get("/account/two-factor").get_data(as_text=True)
+    second = client.get("/account/two-factor").get_data(as_text=True)
+    db.session.refresh(member)
+    assert member.totp_pending_secret in first and member.totp_pending_secret in second

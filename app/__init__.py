@@ -78,12 +78,25 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
+    from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.consultations import bp as consultations_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
+    from app.organizations import bp as organizations_bp
+    from app.submissions import bp as submissions_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(account_bp)
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        organizations_bp,
+        notifications_bp,
+        consultations_bp,
+        submissions_bp,
+        admin_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_errors(app: Flask) -> None:

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 users_cli = AppGroup("users", help="Manage accounts.")
+consultations_cli = AppGroup("consultations", help="Consultation tasks.")
 rq_cli = AppGroup("rq", help="Background job workers.")
 
 ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
@@ -46,6 +47,36 @@ def create_user(email: str, password: str, role: str, display_name: str | None, 
     db.session.commit()
     click.echo(f"created {user.username} ({role}), e-mail {email}")
     click.echo("recovery codes (shown once): " + " ".join(codes))
+
+
+@users_cli.command("set-role")
+@click.option("--email", "identifier", required=True, help="E-mail or sign-in name.")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), required=True)
+def set_role(identifier: str, role: str):
+    """Change the platform role of an account."""
+    from app.audit.services import record_event
+    from app.auth.services import find_account
+
+    user = find_account(identifier)
+    if user is None:
+        raise click.ClickException("no such account")
+    old, user.role = user.role, role
+    record_event(None, "user.role_changed", user, now=utcnow(), old=old, new=role)
+    db.session.commit()
+    click.echo(f"{user.username}: {old} -> {role}")
+
+
+@consultations_cli.command("send-reminders")
+def send_reminders():
+    """Send due deadline reminders (7 days and 1 day before). Run it from cron."""
+    from flask import current_app
+
+    from app.consultations.reminders import send_deadline_reminders
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        count = send_deadline_reminders(utcnow())
+        db.session.commit()
+    click.echo(f"{count} organization(s) reminded")
 
 
 @rq_cli.command("worker")
@@ -102,4 +133,5 @@ def demo_data(orgs: int, submissions: int, password: str | None, if_empty: bool)
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(rq_cli)
+    app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_data)

@@ -17,6 +17,7 @@ import click
 from sqlalchemy import select
 
 from app.auth.models import Role, User
+from app.auth.passwords import hash_password
 from app.auth.services import create_account
 from app.extensions import db
 
@@ -55,8 +56,11 @@ class DemoData:
         self.password = password
         self.now = now
         self.random = random.Random(seed)
+        self.password_hash = hash_password(password)
         self.accounts: dict[str, DemoAccount] = {}
         self.users: dict[str, User] = {}
+        self.organizations: list = []
+        self.consultations: list = []
 
     def user(self, name: str, display_name: str, role: str = Role.MEMBER) -> User:
         email = f"{name}@{DEMO_DOMAIN}"
@@ -67,13 +71,23 @@ class DemoData:
             email=email,
             role=role,
             now=self.now,
+            password_hash=self.password_hash,
         )
         account = DemoAccount(email=email, role=role)
         if role != Role.MEMBER:
             user.totp_secret = account.totp_secret = demo_totp_secret(email)
         self.accounts[name] = account
         self.users[name] = user
+        db.session.flush()
         return user
+
+    def account_for(self, user_id: int) -> DemoAccount:
+        name = next(n for n, u in self.users.items() if u.id == user_id)
+        return self.accounts[name]
+
+    def session_add(self, obj) -> None:
+        db.session.add(obj)
+        db.session.flush()
 
 
 def build_demo_data(*, orgs: int, submissions: int, password: str, now: datetime):
@@ -85,5 +99,17 @@ def build_demo_data(*, orgs: int, submissions: int, password: str, now: datetime
     demo.user("facilitator2", "Arjun (facilitator)", Role.FACILITATOR)
     demo.user("reviewer", "Lena (UN reviewer)", Role.UN_REVIEWER)
     demo.user("member", "Rina", Role.MEMBER)
+    db.session.flush()
+    from app.demo_organizations import add_organizations
+
+    add_organizations(demo, orgs)
+    db.session.flush()
+    from app.demo_consultations import add_consultations
+
+    add_consultations(demo)
+    db.session.flush()
+    from app.demo_submissions import add_submissions
+
+    add_submissions(demo, submissions)
     db.session.flush()
     return list(demo.accounts.values())

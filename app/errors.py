@@ -35,6 +35,10 @@ ERRORS = {
         _l("Too many tries"),
         _l("Please wait a few minutes, then try again."),
     ),
+    503: (
+        _l("The site is busy"),
+        _l("Nothing was lost. Please try again in a moment."),
+    ),
     500: (
         _l("Something went wrong on our side"),
         _l("Your last change may not be saved. Please try again in a moment."),
@@ -77,14 +81,16 @@ def register_error_handlers(app: Flask) -> None:
             "This form had expired. Your text is below: copy it, reload the page, "
             "and send it again."
         )
-        return error_page(400, _typed_values(), detail)
+        response = error_page(400, _typed_values(), detail)
+        response.headers["X-CSRF-Error"] = "1"  # the editor fetches a fresh token and retries
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
         if error.code >= 500:
-            # Flask has logged the exception already; the page keeps what was typed.
+            # Flask has logged any exception already; the page keeps what was typed.
             db.session.rollback()
-            return error_page(500, _typed_values())
+            return error_page(503 if error.code == 503 else 500, _typed_values())
         return error_page(error.code if error.code in ERRORS else 400)

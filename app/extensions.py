@@ -11,7 +11,9 @@ from flask_wtf import CSRFProtect
 from app.db import Base, render_migration_item
 from app.security import rate_limit_key
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit (a request ends soon after), instead of each one
+# being read again from the database on the next attribute access.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
 babel = Babel()
 csrf = CSRFProtect()

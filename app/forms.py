@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import html_params
 
 # WTForms' own messages, listed so that they are extracted into our catalogs and
 # translated like everything else (WTForms ships no Filipino or Nepali).
@@ -68,3 +71,44 @@ def email_address(form, field) -> None:
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radio field, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FastSelect:
+    """A <select> whose long option list is rendered once per language and reused.
+
+    WTForms renders each option through its widget machinery, which costs more than the
+    rest of a page for 250 countries or 400 time zones. The options' markup is kept per
+    (list name, language, values) in this process; the chosen values are marked after.
+    """
+
+    _rendered: dict[tuple, str] = {}
+
+    def __init__(self, list_name: str, multiple: bool = False):
+        self.list_name = list_name
+        self.multiple = multiple
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        values = tuple(str(choice.value) for choice in field.choices)
+        key = (self.list_name, str(get_locale()), values)
+        options = self._rendered.get(key)
+        if options is None:
+            options = "".join(
+                f'<option value="{escape(choice.value)}">{escape(choice.label)}</option>'
+                for choice in field.choices
+            )
+            self._rendered[key] = options
+        chosen = field.data if isinstance(field.data, (list, tuple)) else [field.data]
+        for value in chosen:
+            if value is not None and str(value) in values:
+                marker = f'<option value="{escape(value)}">'
+                options = options.replace(marker, marker[:-1] + " selected>", 1)
+        attributes = html_params(name=field.name, **kwargs)
+        return Markup(f"<select {attributes}>{options}</select>")

@@ -35,7 +35,10 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The recipient's account when there is one (for their language); None for invitations.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     template: Mapped[str] = mapped_column(String(40))
     # The recipient address and the template's values, encrypted until the job sends them.
     payload: Mapped[str] = mapped_column(EncryptedText)
@@ -62,6 +65,20 @@ def queue_email(user, template: str, to: str | None = None, **values: Any) -> bo
     return True
 
 
+def queue_email_to_address(address: str, template: str, **values: Any) -> bool:
+    """An e-mail to someone who may have no account yet (sent in the sender's language)."""
+    if not mail_enabled() or not address:
+        return False
+    from flask_babel import get_locale
+
+    payload = {"to": address, "values": values, "locale": str(get_locale())}
+    message = OutboxMessage(user_id=None, template=template, payload=json.dumps(payload))
+    db.session.add(message)
+    db.session.flush()
+    enqueue("deliver_email", message.id)
+    return True
+
+
 @job("deliver_email")
 def deliver_email(record_id: str, outbox_id: int) -> None:
     from app.auth.models import User
@@ -69,12 +86,13 @@ def deliver_email(record_id: str, outbox_id: int) -> None:
     message = db.session.get(OutboxMessage, outbox_id)
     if message is None:  # already sent by an earlier try
         return
-    user = db.session.get(User, message.user_id)
+    user = db.session.get(User, message.user_id) if message.user_id else None
     data = json.loads(message.payload)
+    locale = (user.locale if user else data.get("locale")) or "en"
     # A request context at BASE_URL lets templates build external links with url_for.
     with (
         current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]),
-        force_locale((user.locale if user else None) or "en"),
+        force_locale(locale),
     ):
         email = _build(message.template, data["to"], data["values"])
     _send(email)

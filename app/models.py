@@ -2,5 +2,40 @@
 
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import AccountToken, RecoveryCode, User  # noqa: F401
+from app.consultations.models import (  # noqa: F401
+    Consultation,
+    ConsultationDocument,
+    ConsultationInvitationLink,
+    ConsultationLanguage,
+    ConsultationObjective,
+    ConsultationStaff,
+    DeadlineReminder,
+    GuidingQuestion,
+    Participation,
+    Review,
+)
+from app.files.models import StoredFile  # noqa: F401
 from app.jobs import JobRecord  # noqa: F401
 from app.mail import OutboxMessage  # noqa: F401
+from app.notifications.models import Notification  # noqa: F401
+from app.organizations.models import (  # noqa: F401
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organization,
+    OrganizationCountry,
+    OrganizationLanguage,
+)
+from app.submissions.models import (  # noqa: F401
+    Attachment,
+    Coauthor,
+    CoauthorLink,
+    Comment,
+    EditingPresence,
+    Endorsement,
+    Revision,
+    Section,
+    SectionObjective,
+    SignOff,
+    Submission,
+)

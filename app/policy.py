@@ -67,3 +67,243 @@ def _own_account(user, _obj) -> bool:
 @rule("admin.access")
 def _admin_area(user, _obj) -> bool:
     return is_admin(user)
+
+
+# --- Organizations --------------------------------------------------------------------------
+
+
+def member_role(user, org) -> str | None:
+    if not signed_in(user) or org is None:
+        return None
+    membership = org.membership_of(user)
+    return membership.role if membership else None
+
+
+def is_facilitator(user) -> bool:
+    return is_staff(user, "facilitator")
+
+
+def facilitates_organization(user, org) -> bool:
+    """A facilitator sees an organization waiting for verification, one they decided on,
+    and (see consultations) one taking part in a consultation they run."""
+    if not is_facilitator(user):
+        return False
+    if org.listed or org.verification == "pending" or org.verified_by_id == user.id:
+        return True
+    return _org_in_facilitated_consultation(user, org)
+
+
+def _org_in_facilitated_consultation(user, org) -> bool:
+    from sqlalchemy import select
+
+    from app.consultations.models import ConsultationStaff, Participation
+    from app.extensions import db
+
+    query = (
+        select(Participation.id)
+        .join(ConsultationStaff, ConsultationStaff.consultation_id == Participation.consultation_id)
+        .where(
+            Participation.organization_id == org.id,
+            ConsultationStaff.user_id == user.id,
+            ConsultationStaff.role == "facilitator",
+        )
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+@rule("notification.read")
+def _own_notification(user, notification) -> bool:
+    return signed_in(user) and notification.user_id == user.id
+
+
+@rule("organization.register", "organization.mine", "notifications.view")
+def _any_signed_in(user, _obj) -> bool:
+    return signed_in(user)
+
+
+@rule("organization.view")
+def _view_organization(user, org) -> bool:
+    if org.is_public or member_role(user, org) or is_admin(user):
+        return True
+    return facilitates_organization(user, org)
+
+
+@rule("organization.view_members", "organization.leave", "organization.switch_to")
+def _org_member(user, org) -> bool:
+    return member_role(user, org) is not None
+
+
+@rule("organization.edit", "organization.manage_members", "organization.delete")
+def _org_owner(user, org) -> bool:
+    return member_role(user, org) == "owner"
+
+
+@rule("organization.request_to_join")
+def _request_to_join(user, org) -> bool:
+    return signed_in(user) and org.is_public and member_role(user, org) is None
+
+
+@rule("organization.verify", "verification.queue")
+def _verify(user, _org) -> bool:
+    return is_facilitator(user) or is_admin(user)
+
+
+@rule("organization.see_contact")
+def _see_contact(user, org) -> bool:
+    """Contact details: public for listed organizations, else members and staff only."""
+    if org.listed and org.is_verified:
+        return True
+    return bool(member_role(user, org)) or facilitates_organization(user, org) or is_admin(user)
+
+
+# --- Consultations --------------------------------------------------------------------------
+
+
+def staffs(user, consultation, role: str) -> bool:
+    """Assigned to this consultation in this role, with a second factor."""
+    return is_staff(user, role) and user.id in consultation.staff_ids(role)
+
+
+def runs(user, consultation) -> bool:
+    return staffs(user, consultation, "facilitator") or is_admin(user)
+
+
+@rule("consultation.view")
+def _view_consultation(user, consultation) -> bool:
+    if consultation.published:
+        return True
+    return runs(user, consultation) or staffs(user, consultation, "un-reviewer")
+
+
+@rule("consultation.create", "review.manage")
+def _create_consultation(user, _obj) -> bool:
+    return is_facilitator(user) or is_admin(user)
+
+
+@rule("consultation.edit", "consultation.dashboard", "consultation.invite")
+def _run_consultation(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
+@rule("consultation.read_submissions")
+def _read_submissions(user, consultation) -> bool:
+    return runs(user, consultation) or staffs(user, consultation, "un-reviewer")
+
+
+@rule("consultation.manage_staff")
+def _manage_staff(user, _consultation) -> bool:
+    return is_admin(user)
+
+
+@rule("consultation.join")
+def _join_consultation(user, pair) -> bool:
+    """pair: (consultation, organization). Owners decide for their organization."""
+    consultation, org = pair
+    return consultation.published and member_role(user, org) == "owner"
+
+
+# --- Submissions ----------------------------------------------------------------------------
+
+
+def _roles_in(user, org_ids) -> set[str]:
+    """The person's roles in any of these organizations."""
+    if not signed_in(user):
+        return set()
+    return {m.role for m in _memberships(user) if m.organization_id in org_ids}
+
+
+def _memberships(user):
+    """The person's memberships, read once per request."""
+    from flask import g, has_request_context
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.organizations.models import Membership
+
+    key = f"_memberships_{user.id}"
+    if has_request_context() and key in g:
+        return g.get(key)
+    found = list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)))
+    if has_request_context():
+        setattr(g, key, found)
+    return found
+
+
+SUBMITTED_STATES = {"submitted", "accepted", "returned", "sign-off"}
+
+
+@rule("submission.view")
+def _view_submission(user, submission) -> bool:
+    if _roles_in(user, submission.organization_ids()):
+        return True
+    consultation = submission.consultation
+    if submission.state in SUBMITTED_STATES - {"sign-off"} and (
+        runs(user, consultation) or staffs(user, consultation, "un-reviewer")
+    ):
+        return True
+    return _may_endorse_reader(user, submission)
+
+
+def _may_endorse_reader(user, submission) -> bool:
+    """Accepted, non-confidential texts can be read by owners of verified organizations,
+    who may sign on to them."""
+    if submission.state != "accepted" or submission.effective_attribution() == "confidential":
+        return False
+    return any(m.role == "owner" and m.organization.is_verified for m in _memberships(user))
+
+
+@rule("submission.edit", "submission.comment")
+def _edit_submission(user, submission) -> bool:
+    return bool(_roles_in(user, submission.organization_ids()) & {"owner", "editor"})
+
+
+@rule("submission.read_comments")
+def _read_comments(user, submission) -> bool:
+    if _roles_in(user, submission.organization_ids()):
+        return True
+    return submission.state in SUBMITTED_STATES - {"sign-off"} and runs(
+        user, submission.consultation
+    )
+
+
+@rule("submission.manage")
+def _lead_owner(user, submission) -> bool:
+    return "owner" in _roles_in(user, {submission.lead_organization_id})
+
+
+@rule("submission.sign_off")
+def _sign_off(user, submission) -> bool:
+    return "owner" in _roles_in(user, submission.organization_ids())
+
+
+@rule("submission.decide")
+def _decide_submission(user, submission) -> bool:
+    return runs(user, submission.consultation)
+
+
+@rule("submission.start")
+def _start_submission(user, pair) -> bool:
+    """pair: (consultation, organization): an editor or owner of a joined organization."""
+    consultation, org = pair
+    participation = consultation.participation_of(org)
+    joined = participation is not None and participation.joined
+    return joined and member_role(user, org) in {"owner", "editor"}
+
+
+@rule("coauthor.respond")
+def _respond_to_coauthoring(user, coauthor) -> bool:
+    return member_role(user, coauthor.organization) == "owner"
+
+
+@rule("submission.endorse")
+def _endorse(user, pair) -> bool:
+    """pair: (submission, organization): an owner of a verified organization not writing it."""
+    submission, org = pair
+    return (
+        submission.state == "accepted"
+        and submission.effective_attribution() != "confidential"
+        and org.is_verified
+        and org.id not in submission.organization_ids()
+        and member_role(user, org) == "owner"
+    )

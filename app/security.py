@@ -66,10 +66,11 @@ def _is_private_response() -> bool:
 
 
 class DropClientAddresses(logging.Filter):
-    """Keep werkzeug's development server from writing access lines with client IPs."""
+    """Keep werkzeug's development server from writing lines that start with the client's
+    address (its access log and its per-request errors); tracebacks still get through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return False
+        return not str(record.msg).startswith("%s - - [")
 
 
 def silence_access_logs() -> None:

@@ -66,8 +66,12 @@ def _file_version(path: str) -> str:
 
 def static_url(filename: str) -> str:
     """A static file's URL with a content version, so it can be cached for a year."""
-    full = Path(current_app.static_folder) / filename
-    return url_for("static", filename=filename, v=_file_version(str(full)))
+    return _static_url(current_app.static_folder, current_app.static_url_path, filename)
+
+
+@cache
+def _static_url(folder: str, prefix: str, filename: str) -> str:
+    return f"{prefix}/{filename}?v={_file_version(str(Path(folder) / filename))}"
 
 
 # htmx leaves no copies of pages in local storage, runs no foreign or inline code, and
@@ -92,8 +96,15 @@ HTMX_CONFIG = {
 def register_template_helpers(app: Flask) -> None:
     from app.mail import mail_enabled
     from app.policy import may
+    from app.reference import country_name, language_name_in_reader_language
+    from app.text import render_markdown
 
     app.jinja_env.globals.update(static_url=static_url, may=may, mail_enabled=mail_enabled)
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        country_name=country_name,
+        language_label=language_name_in_reader_language,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")

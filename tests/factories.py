@@ -44,6 +44,45 @@ def make_user(
     return user
 
 
+def make_org(
+    owner: User | None = None,
+    *,
+    name: str | None = None,
+    kind: str = "migrant-led",
+    countries=("PH",),
+    languages=("en",),
+    listed: bool = True,
+    verified: bool = True,
+    description: str = "We help migrant workers.",
+    contact: str | None = "hello@example.org",
+    members: dict | None = None,
+):
+    """An organization with an owner (made when not given) and optional other members.
+
+    members: {user: role}.
+    """
+    from app.organizations.models import Membership, Organization, Verification
+
+    number = next(_counter)
+    org = Organization(
+        name=name or f"Organization {number}",
+        kind=kind,
+        listed=listed,
+        verification=Verification.VERIFIED if verified else Verification.PENDING,
+        description=description,
+        contact=contact,
+        created_at=utcnow(),
+    )
+    org.countries, org.languages = list(countries), list(languages)
+    owner = owner or make_user()
+    org.memberships = [Membership(user_id=owner.id, role="owner")]
+    for user, role in (members or {}).items():
+        org.memberships.append(Membership(user_id=user.id, role=role))
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
 def totp_now(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).now()
 
@@ -55,3 +94,133 @@ def sign_in(client, user: User) -> None:
         session["_fresh"] = True
         session["seen"] = int(time.time())
         session.permanent = True
+
+
+def make_review(level: str = "regional", area_kind: str = "region", area: str = "asia-pacific"):
+    from app.consultations.models import Review
+
+    review = Review(
+        level=level,
+        area_kind=area_kind,
+        area=area,
+        cycle="2026",
+        convening_body="UN Network on Migration",
+        created_at=utcnow(),
+    )
+    db.session.add(review)
+    db.session.commit()
+    return review
+
+
+def make_consultation(
+    *,
+    title: str | None = None,
+    state: str = "open",
+    review=None,
+    facilitator: User | None = None,
+    questions: int = 2,
+    objectives=(6, 7),
+    invitation_only: bool = False,
+    language: str = "en",
+    languages=("en",),
+    timezone: str = "Asia/Bangkok",
+    deadline=None,
+    word_limit: int = 500,
+):
+    """A consultation in a given state (dates placed around now), with simple questions."""
+    from datetime import timedelta
+
+    from app.consultations import services
+
+    now = utcnow()
+    facilitator = facilitator or make_user(role="facilitator")
+    if deadline is None:
+        deadline = {
+            "upcoming": now + timedelta(days=40),
+            "closed": now - timedelta(days=1),
+            "compiled": now - timedelta(days=5),
+        }.get(state, now + timedelta(days=20))
+    opens = now + timedelta(days=10) if state == "upcoming" else deadline - timedelta(days=30)
+    consultation = services.create_consultation(
+        facilitator,
+        now,
+        review=review or make_review(),
+        title=title or f"Consultation {next(_counter)}",
+        description="Tell us **what works**.",
+        original_language=language,
+        accepted_languages=list(languages),
+        objectives=objectives,
+        principles=["a"],
+        timezone=timezone,
+        opens_at=opens,
+        deadline_at=deadline,
+        review_meeting_at=deadline + timedelta(days=30),
+        invitation_only=invitation_only,
+    )
+    for number in range(questions):
+        services.add_question(
+            consultation,
+            f"Question {number + 1}?",
+            "Be concrete.",
+            [objectives[number % len(objectives)]],
+            word_limit,
+        )
+    consultation.published = state != "draft"
+    if state == "compiled":
+        consultation.compiled_at = now
+    db.session.commit()
+    return consultation
+
+
+def join_consultation(consultation, org, state: str = "joined"):
+    from app.consultations.models import Participation
+
+    consultation.participations.append(
+        Participation(
+            organization_id=org.id,
+            state=state,
+            invited_at=utcnow() if state == "invited" else None,
+            joined_at=utcnow() if state == "joined" else None,
+        )
+    )
+    db.session.commit()
+
+
+def make_submission(
+    consultation=None,
+    org=None,
+    *,
+    texts=None,
+    state: str = "draft",
+    author: User | None = None,
+    coauthors=(),
+):
+    """A submission (its organization joined to the consultation), with section texts.
+
+    texts: {question key: text}; coauthors: organizations that accepted to co-author.
+    """
+    from app.submissions import services
+    from app.submissions.models import Coauthor, Revision
+
+    consultation = consultation or make_consultation()
+    org = org or make_org()
+    if consultation.participation_of(org) is None:
+        join_consultation(consultation, org)
+    author = author or org.owners()[0].user
+    submission = services.start_submission(author, consultation, org, utcnow())
+    for key, text in (texts or {}).items():
+        section = submission.section(key)
+        revision = Revision(
+            section_id=section.id, author_id=author.id, body=text, kind="edit", created_at=utcnow()
+        )
+        db.session.add(revision)
+        db.session.flush()
+        section.current_revision_id = revision.id
+    for coauthor_org in coauthors:
+        submission.coauthors.append(Coauthor(organization_id=coauthor_org.id, state="accepted"))
+    submission.state = state
+    if state in ("submitted", "accepted", "returned"):
+        submission.submitted_at = utcnow()
+    db.session.commit()
+    db.session.refresh(submission)
+    return submission

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 
 from app.auth.forms import NewPasswordMixin
-from app.forms import Form, email_address, max_length, required, strip
+from app.forms import FastSelect, Form, email_address, max_length, options, required, strip
 from app.i18n import LANGUAGE_NAMES, timezone_choices
 
 
@@ -20,14 +20,17 @@ class ProfileForm(Form):
     timezone = SelectField(
         _l("Time zone"),
         description=_l("Dates and deadlines are shown in this time zone."),
+        widget=FastSelect("timezones-unset"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [
+        self.locale.choices = options(
             (code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]
-        ]
-        self.timezone.choices = [("", _l("Not set (UTC)"))] + [(z, z) for z in timezone_choices()]
+        )
+        self.timezone.choices = options(
+            [("", _l("Not set (UTC)"))] + [(z, z) for z in timezone_choices()]
+        )
 
 
 class EmailForm(Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,13 @@ class Role(StrEnum):
     UN_REVIEWER = "un-reviewer"
     ADMIN = "admin"
 
+
+ROLE_LABELS = {
+    Role.MEMBER: _l("Member"),
+    Role.FACILITATOR: _l("Facilitator"),
+    Role.UN_REVIEWER: _l("UN reviewer"),
+    Role.ADMIN: _l("Admin"),
+}
 
 # Staff accounts must have a second factor before they can act.
 ROLES_REQUIRING_TWO_FACTOR = {Role.FACILITATOR, Role.UN_REVIEWER, Role.ADMIN}
@@ -42,10 +50,15 @@ class User(UserMixin, db.Model):
     totp_pending_secret: Mapped[str | None] = mapped_column(EncryptedText)
     # The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None]
+    # The organization the person is currently acting for (they may belong to several).
+    active_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL", use_alter=True)
+    )
     # Part of the session identity: raising it signs the account out everywhere.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    active_organization = relationship("Organization", foreign_keys=[active_organization_id])
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -136,7 +136,7 @@ def sign_out_everywhere():
     db.session.commit()
     end_session()
     flash(_("You are signed out on every device."), "info")
-    return go_to(url_for("auth.sign_in"))
+    return go_to(url_for("main.home"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -49,6 +49,7 @@ def create_account(
     role: str = Role.MEMBER,
     locale: str | None = None,
     email: str | None = None,
+    password_hash: str | None = None,
 ) -> tuple[User, list[str]]:
     """A new account with its recovery codes (returned once, in plain text)."""
     username = normalise_username(username)
@@ -57,7 +58,8 @@ def create_account(
     user = User(
         username=username,
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        # A precomputed hash is for bulk demo data, where every account shares one password.
+        password_hash=password_hash or hash_password(password),
         role=role,
         locale=locale,
         created_at=now,

@@ -32,6 +32,16 @@ def set_language():
     return go_to(safe_next(request.form.get("next")))
 
 
+@bp.get("/csrf-token")
+def csrf_token():
+    """A fresh form token for this session, for pages open since before a new sign-in."""
+    from flask_wtf.csrf import generate_csrf
+
+    response = jsonify({"token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     database = _check_database()

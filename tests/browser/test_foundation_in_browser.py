@@ -88,3 +88,62 @@ def test_language_switcher_submits_on_change(page):
     page.select_option("#language-select", "id")
     page.wait_for_function("document.documentElement.lang === 'id'")
     assert page.url.endswith("/privacy")
+
+
+def test_directory_updates_as_one_types_and_keeps_the_url(page, live_server):
+    from tests.factories import make_org
+
+    make_org(name="Nepali Workers Forum")
+    make_org(name="Garden Club")
+    page.goto("/organizations")
+    expect(page.locator("#results")).to_contain_text("Garden Club")
+    page.fill("#q", "nepali")
+    expect(page.locator("#results")).not_to_contain_text("Garden Club")
+    expect(page.locator("#results")).to_contain_text("Nepali Workers Forum")
+    page.wait_for_url("**/organizations?q=nepali*")
+    page.reload()
+    expect(page.locator("#results")).not_to_contain_text("Garden Club")
+
+
+def test_directory_filters_work_without_javascript(page_without_js):
+    from tests.factories import make_org
+
+    make_org(name="Nepali Workers Forum", countries=["NP"])
+    make_org(name="Garden Club", countries=["PH"])
+    page = page_without_js
+    page.goto("/organizations")
+    page.select_option("#country", "NP")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#results")).to_contain_text("Nepali Workers Forum")
+    expect(page.locator("#results")).not_to_contain_text("Garden Club")
+
+
+def test_invitation_link_can_be_copied_and_accepted(chromium, live_server):
+    from tests.factories import PASSWORD, make_org
+
+    owner = make_user(username="owner1")
+    org = make_org(owner, name="Quiet Shelter", listed=False)
+    make_user(username="newcomer")
+    context = chromium.new_context(base_url=live_server)
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.fill("#identifier", "owner1")
+    page.fill("#password", PASSWORD)
+    page.click("form#sign-in-form button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"/organizations/{org.id}/members")
+    page.click("#invite button[type=submit]")
+    link = page.locator("#new-link").input_value()
+    assert "/invitations/" in link
+    context.close()
+    other = chromium.new_context(base_url=live_server)
+    tab = other.new_page()
+    tab.goto("/sign-in")
+    tab.fill("#identifier", "newcomer")
+    tab.fill("#password", PASSWORD)
+    tab.click("form#sign-in-form button[type=submit]")
+    tab.wait_for_url(f"{live_server}/")
+    tab.goto(link)
+    tab.click("main form button[type=submit]")
+    expect(tab.locator("h1")).to_contain_text("Quiet Shelter")
+    other.close()

@@ -85,10 +85,119 @@
     });
   }
 
+  // --- Word counts against a section's limit ------------------------------------------
+  function countWords(textarea) {
+    var out = document.getElementById("word-count");
+    if (!out) return;
+    var words = (textarea.value.match(/\S+/g) || []).length;
+    var limit = parseInt(textarea.dataset.wordLimit || "0", 10);
+    var text = (out.dataset.template || "{words} / {limit}")
+      .replace("{words}", words).replace("{limit}", limit);
+    if (limit && words > limit) text += " " + (out.dataset.overText || "");
+    out.textContent = text;
+    out.classList.toggle("error-text", limit > 0 && words > limit);
+  }
+
+  // --- Autosave of a section (contract: app/submissions/editor_routes.py) --------------
+  // The text never leaves the editor until the server has it: failed saves are retried,
+  // and the base revision only moves to a version the text in the editor descends from.
+  function refreshCsrfToken() {
+    return fetch("/csrf-token", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (data) {
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = data.token; });
+        document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": data.token }));
+      });
+  }
+
+  function setupAutosave(root) {
+    root.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      if (form.dataset.ready) return;
+      form.dataset.ready = "1";
+      var textarea = form.querySelector("textarea[name=body]");
+      var base = form.querySelector("input[name=base_revision]");
+      var status = document.getElementById("save-status");
+      var state = { sent: null, dirty: false, paused: false, retry: null };
+
+      function say(text) { if (status) status.textContent = text; }
+      function retrySoon() {
+        if (state.retry) return;
+        state.retry = window.setTimeout(function () {
+          state.retry = null;
+          if (state.dirty && !state.paused) htmx.trigger(form, "submit");
+        }, 15000);
+      }
+
+      textarea.addEventListener("input", function () {
+        state.dirty = true;
+        countWords(textarea);
+      });
+      countWords(textarea);
+      window.addEventListener("online", function () {
+        if (state.dirty && !state.paused) htmx.trigger(form, "submit");
+      });
+      window.addEventListener("beforeunload", function (event) {
+        if (state.dirty || state.sent !== null) {
+          event.preventDefault();
+          event.returnValue = form.dataset.leaveText || "";
+        }
+      });
+      form.addEventListener("htmx:confirm", function (event) {
+        var manual = event.detail.triggeringEvent && event.detail.triggeringEvent.type === "submit";
+        if (state.paused || (!state.dirty && !manual)) event.preventDefault();
+      });
+      form.addEventListener("htmx:beforeRequest", function () {
+        state.sent = textarea.value;
+        state.dirty = false;
+      });
+      form.addEventListener("htmx:sendError", function () {
+        state.dirty = true;
+        state.sent = null;
+        say(form.dataset.offlineText);
+        retrySoon();
+      });
+      form.addEventListener("htmx:afterRequest", function (event) {
+        var xhr = event.detail.xhr;
+        if (!xhr || !xhr.status) return;
+        var sent = state.sent;
+        state.sent = null;
+        if (xhr.status === 200) {
+          var revision = xhr.getResponseHeader("X-Revision") || "";
+          var merged = xhr.getResponseHeader("X-Merged") === "1";
+          if (textarea.value === sent) {
+            if (merged) {
+              var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+              var mergedBody = doc.getElementById("merged-body");
+              if (mergedBody) textarea.value = mergedBody.value;
+            }
+            base.value = revision;
+          } else {
+            // Typed on while saving: keep the newer text, based on what was sent.
+            base.value = merged ? (xhr.getResponseHeader("X-Own-Revision") || revision) : revision;
+            state.dirty = true;
+          }
+          countWords(textarea);
+          return;
+        }
+        state.dirty = true;
+        if (xhr.status === 400 && xhr.getResponseHeader("X-CSRF-Error")) {
+          refreshCsrfToken().then(function () { htmx.trigger(form, "submit"); }, retrySoon);
+          return;
+        }
+        if (xhr.status === 401) { say(form.dataset.signedOutText); retrySoon(); return; }
+        if (xhr.status === 409) { state.paused = true; say(form.dataset.conflictText); return; }
+        if (xhr.status === 423) { state.paused = true; say(form.dataset.lockedText); return; }
+        say(form.dataset.unsavedText);
+        retrySoon();
+      });
+    });
+  }
+
   function enhance(root) {
     localTimes(root);
     copyButtons(root);
     autosubmit(root);
+    setupAutosave(root);
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });

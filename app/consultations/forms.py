@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.consultations.models import STATE_LABELS, UN_REGIONS
+from app.forms import FastSelect, Form, max_length, options, required, strip
+from app.i18n import timezone_choices
+from app.reference import country_choices, gcm, language_choices
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def objective_choices():
+    return options((str(o.number), o.label) for o in gcm.objectives())
+
+
+def principle_choices():
+    return options((p.key, p.label) for p in gcm.principles())
+
+
+def level_choices():
+    return options((level, gcm.level_label(level)) for level in gcm.REVIEW_LEVELS)
+
+
+class ReviewForm(Form):
+    level = SelectField(_l("Level"), validators=[required()])
+    area_kind = RadioField(
+        _l("Area"),
+        choices=options(
+            [
+                ("city", _l("A city or province")),
+                ("country", _l("A country")),
+                ("region", _l("A UN region")),
+            ]
+        ),
+        default="country",
+        validators=[required()],
+    )
+    city = StringField(_l("City or province"), validators=[max_length(120)], filters=[strip])
+    country = SelectField(_l("Country"), default="", widget=FastSelect("countries-none"))
+    region = SelectField(_l("UN region"), default="asia-pacific")
+    cycle = StringField(
+        _l("Cycle"),
+        validators=[required(), max_length(20)],
+        filters=[strip],
+        description=_l("For example the year: 2026."),
+    )
+    convening_body = StringField(
+        _l("Convening body"), validators=[required(), max_length(200)], filters=[strip]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = level_choices()
+        self.country.choices = options([("", "—")]) + options(country_choices())
+        self.region.choices = options(UN_REGIONS.items())
+
+    def validate_city(self, field):
+        if self.area_kind.data == "city" and not field.data:
+            raise ValidationError(_l("Write the name of the city or province."))
+
+    def validate_country(self, field):
+        if self.area_kind.data == "country" and not field.data:
+            raise ValidationError(_l("Choose a country."))
+
+    def area(self) -> str:
+        return {"city": self.city.data, "country": self.country.data, "region": self.region.data}[
+            self.area_kind.data
+        ]
+
+    def fill_from(self, review) -> None:
+        self.level.data, self.area_kind.data = review.level, review.area_kind
+        self.cycle.data, self.convening_body.data = review.cycle, review.convening_body
+        {"city": self.city, "country": self.country, "region": self.region}[
+            review.area_kind
+        ].data = review.area
+
+
+class ConsultationForm(Form):
+    review_id = SelectField(_l("Review"), coerce=int, validators=[required()])
+    title = StringField(_l("Title"), validators=[required(), max_length(200)], filters=[strip])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[max_length(10000)],
+        description=_l("What the consultation is for and how its input will be used. Markdown."),
+        render_kw={"rows": 8},
+    )
+    original_language = SelectField(
+        _l("Language of this text"), validators=[required()], widget=FastSelect("languages")
+    )
+    objectives = CheckboxesField(_l("GCM objectives in scope"))
+    principles = CheckboxesField(_l("Guiding principles in scope"))
+    accepted_languages = CheckboxesField(
+        _l("Languages in which organizations may write"), validators=[required()]
+    )
+    invitation_only = RadioField(
+        _l("Who can take part?"),
+        choices=options(
+            [
+                ("", _l("Any organization. Only verified organizations can submit.")),
+                ("yes", _l("Only organizations that facilitators invite.")),
+            ]
+        ),
+        default="",
+    )
+    timezone = SelectField(
+        _l("Time zone of the dates below"),
+        validators=[required()],
+        default="Asia/Bangkok",
+        widget=FastSelect("timezones"),
+    )
+    opens_at = DateTimeLocalField(_l("Opens for drafting"), validators=[required()])
+    deadline_at = DateTimeLocalField(
+        _l("Deadline for submissions"),
+        validators=[required()],
+        description=_l("Drafts are locked at this moment."),
+    )
+    review_meeting_at = DateTimeLocalField(_l("Review meeting (optional)"), validators=[Optional()])
+    template = SelectField(
+        _l("Start from a template"),
+        default="",
+        description=_l("Adds the objectives and one guiding question for each of them."),
+    )
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review_id.choices = options((r.id, label) for r, label in reviews)
+        self.original_language.choices = options(language_choices())
+        self.objectives.choices = objective_choices()
+        self.principles.choices = principle_choices()
+        self.accepted_languages.choices = options(language_choices())
+        self.timezone.choices = options((z, z) for z in timezone_choices())
+        self.template.choices = options(
+            [("", _l("No template"))]
+            + [(f"cluster-{c.number}", c.label) for c in gcm.clusters()]
+            + [("all", _l("All 23 objectives"))]
+        )
+
+    def validate_deadline_at(self, field):
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The deadline must come after the opening."))
+
+    def validate_review_meeting_at(self, field):
+        if field.data and self.deadline_at.data and field.data < self.deadline_at.data:
+            raise ValidationError(_l("The review meeting must come after the deadline."))
+
+
+class TranslationForm(Form):
+    language = SelectField(_l("Language"), validators=[required()])
+    title = StringField(
+        _l("Title"),
+        validators=[max_length(200)],
+        filters=[strip],
+        description=_l("Leave empty to remove this translation."),
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[max_length(10000)], render_kw={"rows": 6}
+    )
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = options(languages)
+
+
+class QuestionForm(Form):
+    text = TextAreaField(
+        _l("Question"),
+        validators=[required(), max_length(1000)],
+        filters=[strip],
+        render_kw={"rows": 3},
+    )
+    help = TextAreaField(
+        _l("Help for writers (optional)"),
+        validators=[max_length(2000)],
+        filters=[strip],
+        render_kw={"rows": 3},
+    )
+    objectives = CheckboxesField(_l("Objectives this question covers"))
+    word_limit = IntegerField(
+        _l("Word limit"),
+        default=500,
+        validators=[
+            required(),
+            NumberRange(min=50, max=10000, message=_l("Use a number between %(min)s and %(max)s.")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objectives.choices = objective_choices()
+
+
+class DocumentForm(Form):
+    title = StringField(_l("Title"), validators=[required(), max_length(200)], filters=[strip])
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l("PDF, Word (DOCX), OpenDocument (ODT), PNG or JPEG."),
+    )
+
+
+class StaffForm(Form):
+    identifier = StringField(
+        _l("Sign-in name or e-mail of the person"),
+        validators=[required(), max_length(254)],
+        filters=[strip],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=options([("facilitator", _l("Facilitator")), ("un-reviewer", _l("UN reviewer"))]),
+    )
+
+
+class JoinForm(Form):
+    organization_id = SelectField(_l("Organization"), coerce=int)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = options((o.id, o.name) for o in organizations)
+
+
+class ListFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[max_length(100)], filters=[strip])
+    level = SelectField(_l("Level"), default="", widget=FastSelect("levels-all"))
+    area = SelectField(_l("Area"), default="", widget=FastSelect("areas-all"))
+    objective = SelectField(_l("Objective"), default="", widget=FastSelect("objectives-all"))
+    state = SelectField(_l("State"), default="", widget=FastSelect("states-all"))
+    language = SelectField(_l("Language"), default="", widget=FastSelect("languages-all"))
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = options([("", _l("All"))])
+        self.level.choices = everything + level_choices()
+        self.area.choices = everything + options(areas)
+        self.objective.choices = everything + options(
+            (str(o.number), o.short_label) for o in gcm.objectives()
+        )
+        self.state.choices = everything + options(
+            (state.value, label) for state, label in STATE_LABELS.items() if state != "draft"
+        )
+        self.language.choices = everything + options(language_choices())
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: self[name].data or ""
+            for name in ("q", "level", "area", "objective", "state", "language")
+        }

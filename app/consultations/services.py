@@ -1,0 +1,352 @@
+"""Set up reviews and consultations, and manage who takes part."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import record_event
+from app.consultations.models import (
+    Consultation,
+    ConsultationInvitationLink,
+    ConsultationStaff,
+    GuidingQuestion,
+    Participation,
+    Review,
+)
+from app.extensions import db
+from app.notifications.services import notify_all
+from app.reference import gcm
+from app.tokens import new_token, token_digest
+
+INVITATION_LINK_LIFETIME = timedelta(days=14)
+
+
+class NotOpen(Exception):
+    """The consultation does not take organizations now (not published, or past deadline)."""
+
+
+class InvitationRequired(Exception):
+    pass
+
+
+class AlreadyJoined(Exception):
+    pass
+
+
+class CannotLeave(Exception):
+    """The organization has submitted work to this consultation."""
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class QuestionInUse(Exception):
+    """Submissions already have text for this question."""
+
+
+# Areas that hold work for a consultation answer these (see submissions).
+LEAVE_CHECKS: list[Callable[[Consultation, object], bool]] = []
+QUESTION_IN_USE_CHECKS: list[Callable[[GuidingQuestion], bool]] = []
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+def save_review(by, review: Review | None, now: datetime, **fields) -> Review:
+    review = review or Review(created_at=now)
+    for name in ("level", "area_kind", "area", "cycle", "convening_body"):
+        setattr(
+            review, name, fields[name].strip() if isinstance(fields[name], str) else fields[name]
+        )
+    db.session.add(review)
+    db.session.flush()
+    record_event(by, "review.saved", review, now=now)
+    return review
+
+
+# --- Consultations ---------------------------------------------------------------------------
+
+
+def unique_slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "consultation"
+    slug, number = base, 1
+    while db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _search_text(consultation: Consultation) -> str:
+    parts = [v for text in consultation.texts.values() for v in text.values()]
+    return " ".join(parts).lower()
+
+
+def create_consultation(by, now: datetime, *, review: Review, template: str = "", **fields):
+    """A new, unpublished consultation; its creator becomes one of its facilitators."""
+    consultation = Consultation(review=review, created_at=now, texts={}, published=False)
+    apply_settings(consultation, fields)
+    consultation.slug = unique_slug(fields["title"])
+    consultation.staff.append(ConsultationStaff(user_id=by.id, role="facilitator"))
+    db.session.add(consultation)
+    if template:
+        apply_template(consultation, template)
+    db.session.flush()
+    record_event(by, "consultation.created", consultation, now=now, template=template or None)
+    return consultation
+
+
+def apply_settings(consultation: Consultation, fields: dict) -> None:
+    language = fields["original_language"]
+    consultation.original_language = language
+    texts = dict(consultation.texts or {})
+    texts[language] = {
+        "title": fields["title"].strip(),
+        "description": fields.get("description") or "",
+    }
+    consultation.texts = texts
+    consultation.search_text = _search_text(consultation)
+    consultation.set_objectives(fields.get("objectives") or [])
+    consultation.principles = sorted(set(fields.get("principles") or []))
+    consultation.accepted_languages = sorted(set(fields.get("accepted_languages") or [language]))
+    consultation.invitation_only = bool(fields.get("invitation_only"))
+    consultation.timezone = fields["timezone"]
+    consultation.opens_at = fields["opens_at"]
+    consultation.deadline_at = fields["deadline_at"]
+    consultation.review_meeting_at = fields.get("review_meeting_at")
+
+
+def update_consultation(by, consultation: Consultation, now: datetime, **fields) -> None:
+    apply_settings(consultation, fields)
+    record_event(by, "consultation.updated", consultation, now=now)
+
+
+def set_translation(consultation: Consultation, language: str, title: str, description: str):
+    texts = dict(consultation.texts)
+    if title.strip():
+        texts[language] = {"title": title.strip(), "description": description or ""}
+    elif language != consultation.original_language:
+        texts.pop(language, None)
+    consultation.texts = texts
+    consultation.search_text = _search_text(consultation)
+
+
+def set_published(by, consultation: Consultation, published: bool, now: datetime) -> None:
+    consultation.published = published
+    record_event(
+        by,
+        "consultation.published" if published else "consultation.unpublished",
+        consultation,
+        now=now,
+    )
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+TEMPLATES = ("cluster-1", "cluster-2", "cluster-3", "cluster-4", "all")
+
+
+def template_objectives(template: str) -> list[int]:
+    if template == "all":
+        return [o.number for o in gcm.objectives()]
+    number = int(template.rsplit("-", 1)[1])
+    return list(next(c for c in gcm.clusters() if c.number == number).objectives)
+
+
+def apply_template(consultation: Consultation, template: str) -> None:
+    """Scope and one question per objective, written in the consultation's language."""
+    numbers = template_objectives(template)
+    consultation.set_objectives(sorted(set(consultation.objectives) | set(numbers)))
+    with force_locale(consultation.original_language):
+        for number in numbers:
+            objective = gcm.objective(number)
+            text = _(
+                "Objective %(number)d, %(title)s: what has changed since the last review, "
+                "what still stands in the way, and what do you recommend?",
+                number=number,
+                title=_(objective.title),
+            )
+            help_text = _("Give concrete examples from your work. Say who is affected.")
+            add_question(consultation, text, help_text, [number], 500)
+
+
+def add_question(consultation, text: str, help_text: str, objectives, word_limit: int):
+    position = max((q.position for q in consultation.questions), default=0) + 1
+    key = _next_key(consultation)
+    question = GuidingQuestion(
+        key=key,
+        position=position,
+        objectives=sorted(set(objectives)),
+        word_limit=word_limit,
+        texts={consultation.original_language: {"text": text, "help": help_text}},
+    )
+    consultation.questions.append(question)
+    return question
+
+
+def _next_key(consultation: Consultation) -> str:
+    used = {q.key for q in consultation.questions}
+    number = len(used) + 1
+    while f"q{number}" in used:
+        number += 1
+    return f"q{number}"
+
+
+def update_question(
+    question: GuidingQuestion, language: str, text: str, help_text: str, objectives, word_limit: int
+) -> None:
+    texts = dict(question.texts)
+    texts[language] = {"text": text, "help": help_text}
+    question.texts = texts
+    question.objectives = sorted(set(objectives))
+    question.word_limit = word_limit
+
+
+def move_question(question: GuidingQuestion, direction: int) -> None:
+    ordered = list(question.consultation.questions)
+    index = ordered.index(question)
+    other = index + direction
+    if 0 <= other < len(ordered):
+        ordered[index].position, ordered[other].position = (
+            ordered[other].position,
+            ordered[index].position,
+        )
+
+
+def delete_question(question: GuidingQuestion) -> None:
+    if any(check(question) for check in QUESTION_IN_USE_CHECKS):
+        raise QuestionInUse
+    db.session.delete(question)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def assign_staff(admin, consultation: Consultation, user, role: str, now: datetime) -> None:
+    if user.id in consultation.staff_ids(role):
+        return
+    consultation.staff.append(ConsultationStaff(user_id=user.id, role=role))
+    record_event(
+        admin, "consultation.staff_assigned", consultation, now=now, user=user.id, role=role
+    )
+
+
+def remove_staff(admin, consultation: Consultation, staff: ConsultationStaff, now) -> None:
+    record_event(
+        admin,
+        "consultation.staff_removed",
+        consultation,
+        now=now,
+        user=staff.user_id,
+        role=staff.role,
+    )
+    consultation.staff.remove(staff)
+
+
+# --- Participation ---------------------------------------------------------------------------
+
+
+def join(user, consultation: Consultation, org, now: datetime) -> Participation:
+    if not consultation.published or now >= consultation.deadline_at:
+        raise NotOpen
+    participation = consultation.participation_of(org)
+    if participation and participation.joined:
+        raise AlreadyJoined
+    if consultation.invitation_only and participation is None:
+        raise InvitationRequired
+    if participation is None:
+        participation = Participation(consultation_id=consultation.id, organization_id=org.id)
+        db.session.add(participation)
+    participation.state, participation.joined_at = "joined", now
+    record_event(user, "consultation.joined", consultation, now=now, organization=org.id)
+    return participation
+
+
+def leave(user, consultation: Consultation, org, now: datetime) -> None:
+    participation = consultation.participation_of(org)
+    if participation is None or not participation.joined:
+        return
+    if any(check(consultation, org) for check in LEAVE_CHECKS):
+        raise CannotLeave
+    if participation.invited_at is not None:
+        participation.state, participation.joined_at = "invited", None
+    else:
+        db.session.delete(participation)
+    record_event(user, "consultation.left", consultation, now=now, organization=org.id)
+
+
+def invite_organization(by, consultation: Consultation, org, now: datetime) -> None:
+    if consultation.participation_of(org) is not None:
+        return
+    db.session.add(
+        Participation(
+            consultation_id=consultation.id, organization_id=org.id, state="invited", invited_at=now
+        )
+    )
+    record_event(by, "consultation.invited", consultation, now=now, organization=org.id)
+    owners = [m.user for m in org.owners()]
+    notify_all(
+        owners,
+        "consultation.invited",
+        now,
+        url_for("consultations.view", slug=consultation.slug),
+        consultation=consultation.title,
+        org=org.name,
+    )
+
+
+def create_invitation_link(by, consultation: Consultation, now: datetime) -> str:
+    token = new_token()
+    db.session.add(
+        ConsultationInvitationLink(
+            consultation=consultation,
+            token_hash=token_digest(token),
+            created_at=now,
+            expires_at=now + INVITATION_LINK_LIFETIME,
+        )
+    )
+    record_event(by, "consultation.invitation_link", consultation, now=now)
+    return token
+
+
+def find_invitation_link(token: str, now: datetime) -> ConsultationInvitationLink:
+    link = db.session.scalar(
+        select(ConsultationInvitationLink).where(
+            ConsultationInvitationLink.token_hash == token_digest(token)
+        )
+    )
+    if link is None or link.used_at is not None:
+        raise LinkInvalid
+    if link.expires_at <= now:
+        raise LinkExpired
+    return link
+
+
+def join_with_link(user, token: str, org, now: datetime) -> Participation:
+    link = find_invitation_link(token, now)
+    consultation = link.consultation
+    if consultation.participation_of(org) is None:
+        db.session.add(
+            Participation(
+                consultation_id=consultation.id,
+                organization_id=org.id,
+                state="invited",
+                invited_at=now,
+            )
+        )
+    participation = join(user, consultation, org, now)
+    link.used_at, link.used_by_organization_id = now, org.id
+    return participation

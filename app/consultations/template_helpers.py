@@ -1,0 +1,69 @@
+"""Labels and small computations for the consultation templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_timedelta
+
+from app.consultations import bp
+from app.consultations.models import STATE_LABELS, UN_REGIONS, Consultation, Review
+from app.reference import country_name, gcm
+
+
+@bp.app_template_global()
+def area_label(review: Review) -> str:
+    if review.area_kind == "country":
+        return country_name(review.area)
+    if review.area_kind == "region":
+        return str(UN_REGIONS.get(review.area, review.area))
+    return review.area
+
+
+@bp.app_template_global()
+def review_label(review: Review) -> str:
+    from flask_babel import gettext
+
+    return gettext(
+        "%(level)s review, %(area)s, %(cycle)s",
+        level=gcm.level_label(review.level),
+        area=area_label(review),
+        cycle=review.cycle,
+    )
+
+
+@bp.app_template_global()
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
+@bp.app_template_global()
+def time_left(consultation: Consultation, now: datetime) -> str:
+    return format_timedelta(consultation.deadline_at - now, granularity="minute", threshold=1.1)
+
+
+@bp.app_template_global()
+def objective_label(number: int) -> str:
+    return gcm.objective(number).label
+
+
+@bp.app_template_global()
+def principle_label(key: str) -> str:
+    return gcm.principle(key).label
+
+
+@bp.app_template_global()
+def level_label(level: str) -> str:
+    return gcm.level_label(level)
+
+
+@bp.app_template_filter("objective_short")
+def objective_short(number: int) -> str:
+    return gcm.objective(number).short_label
+
+
+@bp.app_template_global()
+def submission_states() -> list[tuple[str, str]]:
+    from app.submissions.states import SUBMISSION_STATE_LABELS
+
+    return [(state.value, str(label)) for state, label in SUBMISSION_STATE_LABELS.items()]

@@ -1,0 +1,1 @@
+"""Uploaded files: checked by content, cleaned of metadata, stored under random names."""

@@ -1,0 +1,83 @@
+"""Load a submission with everything its pages show, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.consultations.models import Consultation
+from app.extensions import db
+from app.organizations.models import Organization
+from app.policy import may, require
+from app.submissions.models import Coauthor, Endorsement, Section, Submission
+
+
+def submission_query(*conditions):
+    return (
+        select(Submission)
+        .where(*conditions)
+        .options(
+            joinedload(Submission.consultation).selectinload(Consultation.staff),
+            joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
+            selectinload(Submission.coauthors)
+            .joinedload(Coauthor.organization)
+            .selectinload(Organization.country_rows),
+            selectinload(Submission.sections).options(
+                joinedload(Section.question),
+                joinedload(Section.current_revision),
+                selectinload(Section.objective_rows),
+            ),
+            selectinload(Submission.sign_offs),
+            selectinload(Submission.attachments),
+            selectinload(Submission.endorsements)
+            .joinedload(Endorsement.organization)
+            .selectinload(Organization.country_rows),
+        )
+    )
+
+
+def load_submission(submission_id: int, action: str = "submission.view") -> Submission:
+    """The submission, or 404 when this person may not see it, or 403.
+
+    Facilitators deciding on a submission (e.g. extending a draft's deadline) need not
+    be able to read it: for them the action alone is checked.
+    """
+    submission = db.session.scalar(submission_query(Submission.id == submission_id))
+    if submission is None:
+        abort(404)
+    if action == "submission.decide" and may(current_user, action, submission):
+        return submission
+    if not may(current_user, "submission.view", submission):
+        abort(404)
+    require(current_user, action, submission)
+    return submission
+
+
+def load_section(submission: Submission, key: str) -> Section:
+    section = submission.section(key)
+    if section is None:
+        abort(404)
+    return section
+
+
+def load_section_for_saving(submission_id: int, key: str) -> tuple[Submission, int]:
+    """The submission and the id of a section this person may write to, without the texts.
+
+    Saving is the hottest path (autosave): it loads only what the permission check needs.
+    """
+    submission = db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(joinedload(Submission.consultation), joinedload(Submission.coauthors))
+    )
+    if submission is None or not may(current_user, "submission.view", submission):
+        abort(404)
+    require(current_user, "submission.edit", submission)
+    section_id = db.session.scalar(
+        select(Section.id).where(Section.submission_id == submission.id, Section.key == key)
+    )
+    if section_id is None:
+        abort(404)
+    return submission, section_id

@@ -1,0 +1,173 @@
+"""Start a submission, see it whole, choose its language and attribution, attach evidence."""
+
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.consultations.editing_routes import upload_message
+from app.consultations.routes import load_consultation
+from app.extensions import db
+from app.files.services import UploadRefused, download, remove_attached, store_upload
+from app.organizations.loading import load_organization
+from app.policy import may, require
+from app.reference import language_name_in_reader_language
+from app.submissions import bp, services
+from app.submissions.attribution import submission_credit
+from app.submissions.forms import AttachmentForm, DetailsForm, EndorseForm
+from app.submissions.loading import load_submission, submission_query
+from app.submissions.models import Attachment, Submission
+from app.timeutil import utcnow
+from app.web import go_to, render
+
+
+@bp.post("/consultations/<slug>/submissions")
+@login_required
+def start(slug: str):
+    consultation = load_consultation(slug)
+    chosen = request.form.get("organization_id", "")
+    if not chosen.isdigit():
+        abort(400)
+    org = load_organization(int(chosen))
+    require(current_user, "submission.start", (consultation, org))
+    try:
+        submission = services.start_submission(current_user, consultation, org, utcnow())
+    except services.DeadlinePassed:
+        flash(_("This consultation is not open for drafting now."), "error")
+        return go_to(url_for("consultations.view", slug=slug))
+    except services.AlreadyExists as exists:
+        return go_to(url_for("submissions.view", submission_id=exists.submission.id))
+    db.session.commit()
+    return go_to(url_for("submissions.view", submission_id=submission.id))
+
+
+def _details_form(submission, formdata=None) -> DetailsForm:
+    languages = [
+        (c, language_name_in_reader_language(c)) for c in submission.consultation.accepted_languages
+    ]
+    form = DetailsForm(formdata=formdata, languages=languages)
+    if formdata is None:
+        form.language.data, form.attribution.data = submission.language, submission.attribution
+    return form
+
+
+def _endorsing_organizations(submission):
+    from app.consultations.queries import owned_organizations
+
+    return [
+        o
+        for o in owned_organizations(current_user)
+        if may(current_user, "submission.endorse", (submission, o))
+    ]
+
+
+@bp.get("/submissions/<int:submission_id>")
+def view(submission_id: int):
+    submission = load_submission(submission_id)
+    return _overview(submission)
+
+
+def _overview(submission, status=200, **forms):
+    endorsers = _endorsing_organizations(submission)
+    return render(
+        "submissions/view.html",
+        status=status,
+        submission=submission,
+        now=utcnow(),
+        details_form=forms.get("details_form") or _details_form(submission),
+        attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
+        endorse_form=EndorseForm(formdata=None, organizations=endorsers),
+        endorsers=endorsers,
+        credit_public=submission_credit(submission, "public"),
+        credit_restricted=submission_credit(submission, "restricted"),
+        over_limit=forms.get("over_limit", []),
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/details")
+@login_required
+def details(submission_id: int):
+    submission = load_submission(submission_id, "submission.manage")
+    form = _details_form(submission, request.form)
+    if not form.validate_on_submit():
+        return _overview(submission, 422, details_form=form)
+    services.set_details(
+        current_user, submission, form.language.data, form.attribution.data, utcnow()
+    )
+    db.session.commit()
+    flash(_("Your choices are saved."), "success")
+    return go_to(url_for("submissions.view", submission_id=submission.id))
+
+
+@bp.post("/submissions/<int:submission_id>/attachments")
+@login_required
+def add_attachment(submission_id: int):
+    submission = load_submission(submission_id, "submission.edit")
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            stored = store_upload(form.file.data, current_user, utcnow())
+        except UploadRefused as refused:
+            form.file.errors.append(upload_message(refused.reason))
+        else:
+            submission.attachments.append(Attachment(file=stored, title=form.title.data))
+            db.session.commit()
+            flash(_("The file is attached."), "success")
+            return go_to(url_for("submissions.view", submission_id=submission.id) + "#files")
+    return _overview(submission, 422, attachment_form=form)
+
+
+def _attachment(submission, attachment_id: int) -> Attachment:
+    found = next((a for a in submission.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/submissions/<int:submission_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(submission_id: int, attachment_id: int):
+    submission = load_submission(submission_id)
+    return download(_attachment(submission, attachment_id).file)
+
+
+@bp.post("/submissions/<int:submission_id>/attachments/<int:attachment_id>/delete")
+@login_required
+def delete_attachment(submission_id: int, attachment_id: int):
+    submission = load_submission(submission_id, "submission.edit")
+    remove_attached(submission.attachments, _attachment(submission, attachment_id))
+    db.session.commit()
+    flash(_("The file is removed."), "success")
+    return go_to(url_for("submissions.view", submission_id=submission.id) + "#files")
+
+
+@bp.get("/consultations/<slug>/submissions")
+@login_required
+def for_consultation(slug: str):
+    """Staff see the submissions sent to their consultation."""
+    consultation = load_consultation(slug, "consultation.read_submissions")
+    query = submission_query(
+        Submission.consultation_id == consultation.id,
+        Submission.state.in_(("submitted", "accepted", "returned")),
+    ).order_by(Submission.submitted_at)
+    found = [s for s in db.session.scalars(query) if may(current_user, "submission.view", s)]
+    return render("submissions/list.html", consultation=consultation, submissions=found)
+
+
+@bp.get("/organizations/<int:org_id>/submissions")
+@login_required
+def for_organization(org_id: int):
+    org = load_organization(org_id, "organization.view_members")
+    from app.submissions.models import Coauthor
+
+    coauthoring = select(Coauthor.submission_id).where(
+        Coauthor.organization_id == org.id, Coauthor.state.in_(("accepted", "invited"))
+    )
+    query = submission_query(
+        (Submission.lead_organization_id == org.id) | Submission.id.in_(coauthoring)
+    ).order_by(Submission.created_at.desc())
+    return render(
+        "submissions/for_organization.html", org=org, submissions=db.session.scalars(query).all()
+    )

@@ -1,0 +1,174 @@
+"""Submit (with every co-author's sign-off), withdraw, decide, extend, and sign on."""
+
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.organizations.loading import load_organization
+from app.policy import require
+from app.submissions import bp, services
+from app.submissions.forms import EndorseForm, ExtensionForm, FeedbackForm
+from app.submissions.loading import load_submission
+from app.timeutil import local_to_utc, utcnow
+from app.web import go_to, render
+
+
+def _back(submission, message: str | None = None, category: str = "success"):
+    if message:
+        flash(message, category)
+    return go_to(url_for("submissions.view", submission_id=submission.id))
+
+
+def _problem(error: Exception) -> str:
+    return {
+        services.DeadlinePassed: _("The deadline has passed. Ask the facilitators for more time."),
+        services.NotVerified: _("Your organization must be verified before it can submit here."),
+        services.EmptySubmission: _("Write at least one section before submitting."),
+        services.WrongState: _("This cannot be done at this stage of the submission."),
+    }[type(error)]
+
+
+@bp.post("/submissions/<int:submission_id>/submit")
+@login_required
+def submit(submission_id: int):
+    submission = load_submission(submission_id, "submission.manage")
+    from app.submissions.routes import _overview
+
+    try:
+        services.request_submission(current_user, submission, utcnow())
+    except services.OverWordLimit as over:
+        db.session.rollback()
+        return _overview(load_submission(submission_id), 422, over_limit=over.sections)
+    except (
+        services.DeadlinePassed,
+        services.NotVerified,
+        services.EmptySubmission,
+        services.WrongState,
+    ) as error:
+        db.session.rollback()
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    if submission.state == "submitted":
+        return _back(submission, _("Your submission is sent to the facilitators."))
+    return _back(submission, _("The co-authors are asked to confirm the final text."))
+
+
+@bp.post("/submissions/<int:submission_id>/sign-off")
+@login_required
+def sign_off(submission_id: int):
+    submission = load_submission(submission_id, "submission.sign_off")
+    chosen = request.form.get("organization_id", "")
+    if not chosen.isdigit() or int(chosen) not in submission.organization_ids():
+        abort(400)
+    org = load_organization(int(chosen))
+    require(current_user, "organization.edit", org)  # an owner of that organization
+    try:
+        services.sign_off(current_user, submission, org, utcnow())
+    except (services.DeadlinePassed, services.WrongState) as error:
+        db.session.rollback()
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    return _back(submission, _("%(org)s confirmed the text.", org=org.name))
+
+
+@bp.post("/submissions/<int:submission_id>/reopen")
+@login_required
+def reopen(submission_id: int):
+    submission = load_submission(submission_id, "submission.manage")
+    try:
+        services.reopen(current_user, submission, utcnow())
+    except services.WrongState as error:
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    return _back(submission, _("The text can be changed again. Confirmations were cleared."))
+
+
+@bp.post("/submissions/<int:submission_id>/withdraw")
+@login_required
+def withdraw(submission_id: int):
+    submission = load_submission(submission_id, "submission.manage")
+    try:
+        services.withdraw(current_user, submission, utcnow())
+    except (services.DeadlinePassed, services.WrongState) as error:
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    return _back(submission, _("The submission is withdrawn."))
+
+
+@bp.post("/submissions/<int:submission_id>/accept")
+@login_required
+def accept(submission_id: int):
+    submission = load_submission(submission_id, "submission.decide")
+    try:
+        services.accept(current_user, submission, utcnow())
+    except services.WrongState as error:
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    return _back(submission, _("The submission is accepted."))
+
+
+@bp.route("/submissions/<int:submission_id>/return", methods=["GET", "POST"])
+@login_required
+def return_submission(submission_id: int):
+    submission = load_submission(submission_id, "submission.decide")
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("submissions/return.html", status=status, submission=submission, form=form)
+    try:
+        services.return_with_feedback(current_user, submission, form.feedback.data, utcnow())
+    except services.WrongState as error:
+        return _back(submission, _problem(error), "error")
+    db.session.commit()
+    return _back(submission, _("The submission is returned with your feedback."))
+
+
+@bp.route("/submissions/<int:submission_id>/extend", methods=["GET", "POST"])
+@login_required
+def extend(submission_id: int):
+    submission = load_submission(submission_id, "submission.decide")
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render("submissions/extend.html", status=status, submission=submission, form=form)
+    until = local_to_utc(form.until.data, submission.consultation.timezone)
+    if until <= utcnow():
+        form.until.errors.append(_("Choose a moment in the future."))
+        return render("submissions/extend.html", status=422, submission=submission, form=form)
+    services.extend_deadline(current_user, submission, until, utcnow())
+    db.session.commit()
+    flash(_("This submission has more time now."), "success")
+    return go_to(url_for("consultations.dashboard", slug=submission.consultation.slug))
+
+
+@bp.post("/submissions/<int:submission_id>/endorsements")
+@login_required
+def endorse(submission_id: int):
+    submission = load_submission(submission_id)
+    chosen = request.form.get("organization_id", "")
+    if not chosen.isdigit():
+        return _back(submission, _("Choose an organization and how it is credited."), "error")
+    org = load_organization(int(chosen))
+    require(current_user, "submission.endorse", (submission, org))
+    form = EndorseForm(organizations=[org])
+    if not form.validate_on_submit():
+        return _back(submission, _("Choose an organization and how it is credited."), "error")
+    services.endorse(current_user, submission, org, form.attribution.data, utcnow())
+    db.session.commit()
+    return _back(submission, _("%(org)s signs on to this submission.", org=org.name))
+
+
+@bp.post("/submissions/<int:submission_id>/endorsements/<int:endorsement_id>/withdraw")
+@login_required
+def withdraw_endorsement(submission_id: int, endorsement_id: int):
+    submission = load_submission(submission_id)
+    found = next((e for e in submission.endorsements if e.id == endorsement_id), None)
+    if found is None:
+        abort(404)
+    require(current_user, "organization.edit", found.organization)
+    services.withdraw_endorsement(current_user, found, utcnow())
+    db.session.commit()
+    return _back(submission, _("The sign-on is withdrawn."))

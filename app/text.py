@@ -1,0 +1,59 @@
+"""User text rendered safely: Markdown to a small set of HTML, nothing that loads or runs."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Raw HTML in Markdown is off; nh3 removes anything else that slips through.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.disable("image")  # an image would load from another host
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    html = _markdown.render(text or "")
+    # Headings in user text start below the page's own h1/h2.
+    html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def plain_excerpt(text: str | None, length: int = 200) -> str:
+    """The first words of a Markdown text, without markup, for lists."""
+    flat = re.sub(r"[#*_>`\[\]()~-]+", " ", text or "")
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= length else flat[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def word_count(text: str | None) -> int:
+    return len(re.findall(r"\S+", text or ""))

@@ -1,0 +1,150 @@
+"""Shared helpers for the benchmark scripts: a fresh PostgreSQL database, servers, wrk."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_BENCH = ROOT.parent / "shared" / "bench"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DATABASE = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gcm_bench"
+)
+KEYS = {
+    "SECRET_KEY": "bench-secret-key-not-for-production",
+    "DATA_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(),
+}
+
+
+def app_env(**extra) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE,
+        "INSTANCE_PATH": "/tmp/gcm-bench-instance",
+        "RATELIMIT_ENABLED": "false",
+        **KEYS,
+        **extra,
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def fresh_database(submissions: int) -> None:
+    """Drop and create the bench database, migrate it, and load the demo data set."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(DATABASE)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    flask = [PYTHON, "-m", "flask", "--app", "wsgi"]
+    subprocess.run(
+        [*flask, "db", "upgrade"], cwd=ROOT, env=app_env(), check=True, capture_output=True
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [*flask, "demo-data", "--submissions", str(submissions)],
+        cwd=ROOT,
+        env=app_env(),
+        check=True,
+        capture_output=True,
+    )
+    # Statistics for the planner, as autovacuum would gather them after a bulk load.
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+    engine.dispose()
+    print(
+        f"demo data with {submissions} submissions loaded in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+@contextmanager
+def server(args: list[str], port: int, cwd: Path, env: dict | None = None):
+    process = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env or os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def gunicorn(app: str, port: int, workers: int = 2, worker_class: str = "sync") -> list[str]:
+    return [
+        GUNICORN,
+        "-w",
+        str(workers),
+        "-k",
+        worker_class,
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+
+
+def wrk(url: str, cookie: str | None = None, seconds: int = 10) -> tuple[float, float]:
+    """Requests per second and median latency (ms) of `wrk -t2 -c10 --latency`."""
+    command = ["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    median = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    value, unit = float(median.group(1)), median.group(2)
+    median_ms = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        print(f"  warning: {errors.group(1)} non-2xx answers from {url}", file=sys.stderr)
+    return rate, median_ms
+
+
+def session_cookie(username: str) -> str:
+    """A signed-in session cookie for a demo account, made with the bench's secret key."""
+    os.environ.update(app_env())
+    from app import create_app
+    from app.auth.models import User
+    from app.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        serializer = app.session_interface.get_signing_serializer(app)
+        value = serializer.dumps(
+            {"_user_id": user.get_id(), "_fresh": True, "seen": int(time.time()) + 3600}
+        )
+        return f"{app.config['SESSION_COOKIE_NAME']}={value}"

@@ -1,0 +1,86 @@
+"""Speed of three consultation pages, as a ratio to the ceiling page, measured together.
+
+    .venv/bin/python bench/pages.py [--submissions 1000] [--seconds 10]
+
+Loads a fresh PostgreSQL database (BENCH_DATABASE_URL, default gcm_bench on 127.0.0.1)
+with the demo data and N accepted submissions in one consultation, serves the app with
+gunicorn (2 sync workers) beside ../shared/bench/ceiling_app.py, and runs
+`wrk -t2 -c10` against each page right after the ceiling's /list. Target: 0.4 or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+
+from _support import (
+    PYTHON,
+    ROOT,
+    SHARED_BENCH,
+    app_env,
+    fresh_database,
+    gunicorn,
+    server,
+    session_cookie,
+    wrk,
+)
+
+CEILING_PORT, APP_PORT = 5790, 5791
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--keep-data", action="store_true", help="Reuse the last data set.")
+    options = parser.parse_args()
+    if not options.keep_data:
+        fresh_database(options.submissions)
+    subprocess.run([PYTHON, "-c", "import ceiling_app"], cwd=SHARED_BENCH, check=True)
+    slug = _busy_consultation()
+    facilitator = session_cookie("facilitator")
+    pages = [
+        ("consultation list", "/consultations", None),
+        ("consultation page", f"/consultations/{slug}", None),
+        ("facilitator dashboard", f"/consultations/{slug}/dashboard", facilitator),
+    ]
+    ceiling_server = server(gunicorn("ceiling_app:app", CEILING_PORT), CEILING_PORT, SHARED_BENCH)
+    app_server = server(gunicorn("wsgi:app", APP_PORT), APP_PORT, ROOT, app_env())
+    with ceiling_server, app_server:
+        wrk(f"http://127.0.0.1:{APP_PORT}/consultations", seconds=2)  # warm up both
+        wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=2)
+        print(
+            f"{'page':24} {'req/s':>8} {'median ms':>10} {'ceiling req/s':>14} "
+            f"{'ceiling ms':>11} {'ratio':>6}"
+        )
+        for name, path, cookie in pages:
+            ceiling = wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=options.seconds)
+            ours = wrk(f"http://127.0.0.1:{APP_PORT}{path}", cookie, seconds=options.seconds)
+            print(
+                f"{name:24} {ours[0]:8.0f} {ours[1]:10.1f} {ceiling[0]:14.0f} "
+                f"{ceiling[1]:11.1f} {ours[0] / ceiling[0]:6.2f}"
+            )
+
+
+def _busy_consultation() -> str:
+    """The consultation that holds the accepted demo submissions."""
+    import os
+
+    os.environ.update(app_env())
+    from app import create_app
+    from app.consultations.models import Consultation
+    from app.extensions import db
+    from app.submissions.models import Submission
+
+    with create_app().app_context():
+        return db.session.scalar(
+            db.select(Consultation.slug)
+            .join(Submission, Submission.consultation_id == Consultation.id)
+            .group_by(Consultation.slug)
+            .order_by(db.func.count(Submission.id).desc())
+            .limit(1)
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.consultations import services
+from app.timeutil import local_to_utc
+from tests.factories import make_consultation, make_org, make_user
+
+KATHMANDU_DEADLINE = local_to_utc(datetime(2027, 1, 15, 17, 0), "Asia/Kathmandu")
+
+
+def test_local_deadline_becomes_the_right_utc_moment():
+    assert datetime(2027, 1, 15, 11, 15, tzinfo=UTC) == KATHMANDU_DEADLINE
+    # Daylight saving time: Sydney is UTC+11 in January and UTC+10 in July.
+    assert local_to_utc(datetime(2027, 1, 10, 9, 0), "Australia/Sydney").hour == 22
+    assert local_to_utc(datetime(2027, 7, 10, 9, 0), "Australia/Sydney").hour == 23
+
+
+@pytest.mark.parametrize(
+    ("offset", "is_open"),
+    [(-1, True), (0, False), (1, False)],
+)
+def test_open_until_the_deadline_second_in_the_consultation_zone(offset, is_open):
+    consultation = make_consultation(deadline=KATHMANDU_DEADLINE, timezone="Asia/Kathmandu")
+    moment = KATHMANDU_DEADLINE + timedelta(seconds=offset)
+    assert consultation.is_open(moment) is is_open
+    assert consultation.state(moment) == ("open" if is_open else "closed")
+
+
+def test_joining_one_second_after_the_deadline_is_refused():
+    consultation = make_consultation(deadline=KATHMANDU_DEADLINE, timezone="Asia/Kathmandu")
+    owner = make_user()
+    org = make_org(owner)
+    with pytest.raises(services.NotOpen):
+        services.join(owner, consultation, org, KATHMANDU_DEADLINE + timedelta(seconds=1))
+    services.join(owner, consultation, org, KATHMANDU_DEADLINE - timedelta(seconds=1))
+    assert consultation.participation_of(org).joined
+
+
+def test_states_follow_the_dates():
+    now = datetime.now(UTC)
+    assert make_consultation(state="upcoming").state(now) == "upcoming"
+    assert make_consultation(state="open").state(now) == "open"
+    assert make_consultation(state="closed").state(now) == "closed"
+    assert make_consultation(state="compiled").state(now) == "compiled"
+    assert make_consultation(state="draft").state(now) == "draft"
+
+
+def test_dates_shown_in_the_consultation_zone_and_the_readers(client, signed_in_client):
+    consultation = make_consultation(deadline=KATHMANDU_DEADLINE, timezone="Asia/Kathmandu")
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "5:00" in page and "(Asia/Kathmandu)" in page
+    assert f'datetime="{KATHMANDU_DEADLINE.isoformat()}"' in page  # the device adds its own
+    reader = make_user()
+    reader.timezone = "Asia/Manila"  # UTC+8: 19:15 there
+    from app.extensions import db
+
+    db.session.commit()
+    page = (
+        signed_in_client(reader).get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    )
+    assert "7:15" in page and "(Asia/Manila)" in page

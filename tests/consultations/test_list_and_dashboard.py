@@ -1,0 +1,114 @@
+import pytest
+
+from app.consultations.models import Participation
+from app.extensions import db as _db
+from tests.factories import (
+    join_consultation,
+    make_consultation,
+    make_org,
+    make_review,
+    make_user,
+)
+
+
+def _titles(client, query=""):
+    body = client.get(f"/consultations?{query}").get_data(as_text=True)
+    return body
+
+
+def test_filters_and_search(client):
+    regional = make_review()
+    national = make_review(level="national", area_kind="country", area="NP")
+    make_consultation(
+        title="Fair recruitment in the region",
+        review=regional,
+        objectives=(6,),
+        languages=("en", "id"),
+    )
+    make_consultation(
+        title="Nepali workers abroad",
+        review=national,
+        objectives=(7,),
+        languages=("ne",),
+        state="upcoming",
+    )
+    make_consultation(title="Old closed one", review=regional, objectives=(6,), state="closed")
+
+    def titles(query):
+        body = _titles(client, query)
+        return {t for t in ("Fair recruitment", "Nepali workers", "Old closed") if t in body}
+
+    assert titles("") == {"Fair recruitment", "Nepali workers", "Old closed"}
+    assert titles("level=national") == {"Nepali workers"}
+    assert titles("area=NP") == {"Nepali workers"}
+    assert titles("objective=6") == {"Fair recruitment", "Old closed"}
+    assert titles("state=open") == {"Fair recruitment"}
+    assert titles("state=upcoming") == {"Nepali workers"}
+    assert titles("state=closed") == {"Old closed"}
+    assert titles("language=id") == {"Fair recruitment"}
+    assert titles("q=RECRUITMENT") == {"Fair recruitment"}
+
+
+def test_drafts_are_shown_to_their_staff_only(client, signed_in_client):
+    facilitator = make_user(role="facilitator")
+    make_consultation(title="Secret draft", state="draft", facilitator=facilitator)
+    assert "Secret draft" not in _titles(client)
+    assert "Secret draft" in signed_in_client(facilitator).get("/consultations").get_data(
+        as_text=True
+    )
+    other = signed_in_client(make_user(role="facilitator"))
+    assert "Secret draft" not in other.get("/consultations").get_data(as_text=True)
+
+
+def test_htmx_asks_only_for_the_results(client):
+    make_consultation(title="Fair recruitment")
+    body = client.get("/consultations?q=fair", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert body.lstrip().startswith('<section id="results"') and "Fair recruitment" in body
+
+
+def test_dashboard_shows_organizations_and_coverage_gaps(signed_in_client):
+    facilitator = make_user(role="facilitator")
+    consultation = make_consultation(facilitator=facilitator, objectives=(6, 7))
+    join_consultation(consultation, make_org(name="Hidden Partner", listed=False))
+    page = signed_in_client(facilitator).get(f"/consultations/{consultation.slug}/dashboard")
+    body = page.get_data(as_text=True)
+    assert "Hidden Partner" in body  # facilitators see every participant
+    assert "Objective 6" in body and "gap" in body
+    member = signed_in_client(make_user())
+    assert member.get(f"/consultations/{consultation.slug}/dashboard").status_code == 403
+
+
+def _bulk(count: int, facilitator) -> None:
+    review = make_review()
+    for number in range(count):
+        consultation = make_consultation(
+            title=f"Bulk {number}", review=review, facilitator=facilitator, questions=1
+        )
+        org = make_org(name=f"Bulk org {number}")
+        consultation.participations.append(Participation(organization_id=org.id, state="joined"))
+    _db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["list", "view", "dashboard"])
+def test_pages_make_a_fixed_number_of_queries(signed_in_client, count_queries, page):
+    facilitator = make_user(role="facilitator")
+    client = signed_in_client(facilitator)
+    target = make_consultation(title="Target", facilitator=facilitator, questions=3)
+    url = {
+        "list": "/consultations",
+        "view": f"/consultations/{target.slug}",
+        "dashboard": f"/consultations/{target.slug}/dashboard",
+    }[page]
+    for number in range(3):
+        join_consultation(target, make_org(name=f"Small {number}"))
+    _bulk(3, facilitator)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    for number in range(30):
+        join_consultation(target, make_org(name=f"Large {number}", listed=number % 2 == 0))
+    _bulk(25, facilitator)
+    with count_queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(small) == len(large), large

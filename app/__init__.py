@@ -80,10 +80,14 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.compilations import bp as compilations_bp
     from app.consultations import bp as consultations_bp
     from app.main import bp as main_bp
+    from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.organizations import bp as organizations_bp
+    from app.safeguarding import bp as safeguarding_bp
+    from app.sessions import bp as sessions_bp
     from app.submissions import bp as submissions_bp
 
     for blueprint in (
@@ -94,6 +98,10 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         consultations_bp,
         submissions_bp,
+        compilations_bp,
+        sessions_bp,
+        moderation_bp,
+        safeguarding_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -68,15 +68,20 @@ def set_role(identifier: str, role: str):
 
 @consultations_cli.command("send-reminders")
 def send_reminders():
-    """Send due deadline reminders (7 days and 1 day before). Run it from cron."""
+    """Send due reminders: deadlines (7 days and 1 day before) and sessions (1 day and
+    1 hour before). Run it from cron every 10 minutes; each reminder goes out once."""
     from flask import current_app
 
     from app.consultations.reminders import send_deadline_reminders
+    from app.sessions.services import send_session_reminders
 
     with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
-        count = send_deadline_reminders(utcnow())
+        now = utcnow()
+        count = send_deadline_reminders(now)
+        sessions = send_session_reminders(now)
         db.session.commit()
-    click.echo(f"{count} organization(s) reminded")
+    click.echo(f"{count} organization(s) reminded of deadlines")
+    click.echo(f"{sessions} registration(s) reminded of sessions")
 
 
 @rq_cli.command("worker")
@@ -95,6 +100,40 @@ def rq_worker(burst: bool, queue_name: str | None):
     # log_job_description=False: job arguments never reach the log.
     worker = Worker([queue], connection=connection, log_job_description=False)
     worker.work(burst=burst, logging_level="WARNING")
+
+
+@click.command("compile")
+@click.argument("slug")
+@click.option(
+    "--grouping",
+    type=click.Choice(["question", "objective", "cluster"]),
+    default="question",
+    show_default=True,
+)
+@click.option("--language", default=None, help="Language of headings (default: the original).")
+def compile_command(slug: str, grouping: str, language: str | None):
+    """Build a compilation of a consultation now and print its files with their SHA-256."""
+    from sqlalchemy import select
+
+    from app.compilations.services import build_compilation, file_path
+    from app.consultations.models import Consultation
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise click.ClickException(f"no consultation {slug!r}")
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        compilation = build_compilation(
+            consultation,
+            grouping,
+            language or consultation.original_language,
+            None,
+            None,
+            lambda fraction, stage: click.echo(f"{int(fraction * 100):3d}% {stage}", err=True),
+        )
+        db.session.commit()
+    click.echo(f"version {compilation.number} of {slug}")
+    for built in compilation.files:
+        click.echo(f"{built.sha256}  {file_path(built)}")
 
 
 @click.command("demo-data")
@@ -117,10 +156,15 @@ def demo_data(orgs: int, submissions: int, password: str | None, if_empty: bool)
         click.echo("The database has accounts already: no demo data loaded.")
         return
 
-    accounts = build_demo_data(
-        orgs=orgs, submissions=submissions, password=password or DEFAULT_PASSWORD, now=utcnow()
-    )
-    db.session.commit()
+    # A request context at BASE_URL: the demo builds and publishes a compilation.
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        accounts = build_demo_data(
+            orgs=orgs,
+            submissions=submissions,
+            password=password or DEFAULT_PASSWORD,
+            now=utcnow(),
+        )
+        db.session.commit()
     click.echo(f"password for every account: {password or DEFAULT_PASSWORD}")
     click.echo(f"{'e-mail':34} {'role':12} {'totp secret':34} organizations")
     for account in accounts:
@@ -135,3 +179,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(compile_command)

@@ -87,6 +87,8 @@ class Config:
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     COMPILATION_DIR = os.environ.get("COMPILATION_DIR", str(INSTANCE_DIR / "compilations"))
+    # Testing aid: seconds a compilation waits halfway, so a test can stop its worker then.
+    COMPILATION_STAGE_DELAY = float(os.environ.get("COMPILATION_STAGE_DELAY", "0"))
     # Without Redis, jobs run in a thread of the web process; tests run them synchronously.
     JOBS_SYNCHRONOUS = False
 
@@ -97,6 +99,9 @@ class Config:
     RATELIMIT_SIGN_UP = os.environ.get("RATELIMIT_SIGN_UP", "5 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per 15 minutes")
     RATELIMIT_TWO_FACTOR = os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 5 minutes")
+    RATELIMIT_SAFETY = os.environ.get("RATELIMIT_SAFETY", "10 per hour")
+    # How often an open live board asks whether anything changed (a 304 when not).
+    BOARD_POLL_SECONDS = int(os.environ.get("BOARD_POLL_SECONDS", "5"))
 
     # Argon2id cost; the library's defaults follow RFC 9106's second recommendation.
     ARGON2_TIME_COST = 3

@@ -108,8 +108,13 @@ def build_demo_data(*, orgs: int, submissions: int, password: str, now: datetime
 
     add_consultations(demo)
     db.session.flush()
-    from app.demo_submissions import add_submissions
+    from app.demo_submissions import add_compiled_example, add_submissions
 
     add_submissions(demo, submissions)
+    add_compiled_example(demo)
+    db.session.flush()
+    from app.demo_sessions import add_sessions
+
+    add_sessions(demo)
     db.session.flush()
     return list(demo.accounts.values())

@@ -42,10 +42,15 @@ SENTENCES = {
 LANGUAGES = list(SENTENCES)
 
 
+# Every entry of SENTENCES says what these 22 English words say; counting words by spaces
+# would be wrong for the scripts written without spaces (Thai, Khmer, Myanmar, Chinese).
+WORDS_PER_ENTRY = 22
+
+
 def section_text(language: str, words: int, rng: random.Random) -> str:
-    """About `words` words (or characters' worth, for Chinese) of varied paragraphs."""
+    """About `words` words' worth of varied paragraphs."""
     sentence = SENTENCES[language]
-    unit = max(len(sentence.split()), 1) if language != "zh" else 20
+    unit = WORDS_PER_ENTRY
     paragraphs, total = [], 0
     while total < words:
         repeat = rng.randint(1, 3)
@@ -55,18 +60,43 @@ def section_text(language: str, words: int, rng: random.Random) -> str:
 
 
 def add_submissions(demo: DemoData, count: int) -> list[Submission]:
+    """`count` accepted submissions to the closed consultation, each by its own organization."""
     if count <= 0:
         return []
     consultation = next(c for c in demo.consultations if c.state(demo.now) == "closed")
+    return _accepted(demo, consultation, count)
+
+
+def add_compiled_example(demo: DemoData) -> None:
+    """Four accepted submissions to the compiled consultation, and its published version 1."""
+    from app.compilations.services import build_compilation, publish
+
+    consultation = next(c for c in demo.consultations if c.state(demo.now) == "compiled")
+    _accepted(demo, consultation, 4, prefix="Local Contributor")
+    compilation = build_compilation(
+        consultation,
+        "question",
+        "en",
+        demo.users["facilitator"].id,
+        None,
+        lambda fraction, stage: None,
+        now=demo.now,
+    )
+    publish(demo.users["facilitator"], compilation, demo.now)
+
+
+def _accepted(demo: DemoData, consultation, count: int, prefix: str = "Demo Contributor"):
     questions = list(consultation.questions)
     per_section = WORDS_PER_SUBMISSION // max(len(questions), 1)
     rng = random.Random(7)
     # One demo account owns every contributing organization (they are not printed one by one).
-    owner = demo.user("contributor", "Demo contributor")
-    demo.accounts["contributor"].organizations.append(f"{count} demo contributor organizations")
+    if "contributor" not in demo.users:
+        demo.user("contributor", "Demo contributor")
+    owner = demo.users["contributor"]
+    demo.accounts["contributor"].organizations.append(f"{count} {prefix} organizations")
     created = []
     for number in range(count):
-        org = _organization(demo, number, owner)
+        org = _organization(demo, number, owner, prefix)
         consultation.participations.append(
             Participation(organization_id=org.id, state="joined", joined_at=demo.now)
         )
@@ -97,7 +127,7 @@ def add_submissions(demo: DemoData, count: int) -> list[Submission]:
     return [s for s, _ in created]
 
 
-def _organization(demo: DemoData, number: int, owner) -> Organization:
+def _organization(demo: DemoData, number: int, owner, prefix: str) -> Organization:
     kinds = list(OrgKind)
     countries = [["PH"], ["ID"], ["NP"], ["BD"], ["LK"], ["MM"], ["KH"], ["TH"], ["LB"]]
     org = Organization(

@@ -190,6 +190,18 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop("jobs_to_dispatch", None)
 
 
+def rq_failed_ids() -> set[str]:
+    """Jobs in rq's failed-job registry (e.g. their worker died); empty without Redis."""
+    if not current_app.config["REDIS_URL"]:
+        return set()
+    from rq.registry import FailedJobRegistry
+
+    try:
+        return set(FailedJobRegistry(queue=rq_queue()).get_job_ids())
+    except Exception:  # Redis down: the page still shows what the database knows
+        return set()
+
+
 def retry(record: JobRecord) -> None:
     """Run a failed job again under the same record (jobs are written to be idempotent)."""
     record.state = "queued"

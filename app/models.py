@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import AccountToken, RecoveryCode, User  # noqa: F401
+from app.compilations.models import Compilation, CompilationFile, DownloadRecord  # noqa: F401
 from app.consultations.models import (  # noqa: F401
     Consultation,
     ConsultationDocument,
@@ -17,6 +18,7 @@ from app.consultations.models import (  # noqa: F401
 from app.files.models import StoredFile  # noqa: F401
 from app.jobs import JobRecord  # noqa: F401
 from app.mail import OutboxMessage  # noqa: F401
+from app.moderation.models import Flag  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.organizations.models import (  # noqa: F401
     Invitation,
@@ -25,6 +27,17 @@ from app.organizations.models import (  # noqa: F401
     Organization,
     OrganizationCountry,
     OrganizationLanguage,
+)
+from app.safeguarding.models import (  # noqa: F401
+    InstanceFocalPoint,
+    SafetyMessage,
+    SafetyReport,
+)
+from app.sessions.models import (  # noqa: F401
+    ConsultationSession,
+    Contribution,
+    SessionRegistration,
+    SpeakingRequest,
 )
 from app.submissions.models import (  # noqa: F401
     Attachment,

@@ -307,3 +307,147 @@ def _endorse(user, pair) -> bool:
         and org.id not in submission.organization_ids()
         and member_role(user, org) == "owner"
     )
+
+
+# --- Compilations ---------------------------------------------------------------------------
+
+
+@rule("compilation.manage")
+def _manage_compilations(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
+@rule("compilation.download")
+def _download_compilation_file(user, pair) -> bool:
+    """pair: (consultation, file). Public files once published; restricted ones to the
+    consultation's UN reviewers and facilitators only."""
+    consultation, compilation_file = pair
+    staff = runs(user, consultation) or staffs(user, consultation, "un-reviewer")
+    if compilation_file.edition == "restricted":
+        return staff
+    return staff or compilation_file.compilation.published_at is not None
+
+
+@rule("submission.see_downloads")
+def _see_downloads(user, submission) -> bool:
+    return bool(_roles_in(user, {submission.lead_organization_id}))
+
+
+# --- Sessions and the live board ------------------------------------------------------------
+
+
+def registered(user, session) -> bool:
+    from app.sessions.queries import registration_of
+
+    return signed_in(user) and registration_of(user, session) is not None
+
+
+def _in_joined_organization(user, consultation) -> bool:
+    from app.sessions.queries import joined_organizations
+
+    return signed_in(user) and bool(joined_organizations(user, consultation))
+
+
+@rule("session.view")
+def _view_session(user, session) -> bool:
+    return may(user, "consultation.view", session.consultation)
+
+
+@rule("session.create")
+def _create_session(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
+@rule("session.manage", "board.moderate", "speaking.manage", "minutes.edit")
+def _run_session(user, session) -> bool:
+    return runs(user, session.consultation)
+
+
+@rule("session.register")
+def _register(user, session) -> bool:
+    """Members of organizations taking part in the consultation."""
+    return _in_joined_organization(user, session.consultation)
+
+
+@rule("session.see_link", "board.view")
+def _take_part(user, session) -> bool:
+    return registered(user, session) or runs(user, session.consultation)
+
+
+@rule("board.post", "speaking.raise")
+def _registered_only(user, session) -> bool:
+    return registered(user, session)
+
+
+@rule("minutes.read")
+def _read_minutes(user, session) -> bool:
+    if runs(user, session.consultation):
+        return True
+    return session.minutes_published_at is not None and registered(user, session)
+
+
+@rule("contribution.copy")
+def _copy_contribution(user, contribution) -> bool:
+    """Writers of the contributor's organization may take the point into its submission."""
+    if contribution.organization_id is None:
+        return False
+    return bool(_roles_in(user, {contribution.organization_id}) & {"owner", "editor"})
+
+
+# --- Moderation ------------------------------------------------------------------------------
+
+
+@rule("moderation.flag")
+def _flag(user, target) -> bool:
+    """Anyone signed in who can see the text."""
+    return signed_in(user) and target.visible_to(user)
+
+
+@rule("moderation.queue")
+def _moderation_queue(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
+@rule("moderation.act")
+def _moderate(user, target) -> bool:
+    return runs(user, target.consultation)
+
+
+# --- Safeguarding ----------------------------------------------------------------------------
+
+
+def instance_focal_point(user) -> bool:
+    from app.safeguarding.queries import instance_focal_point_ids
+
+    return signed_in(user) and user.has_two_factor and user.id in instance_focal_point_ids()
+
+
+def consultation_focal_point(user, consultation) -> bool:
+    return (
+        signed_in(user)
+        and user.has_two_factor
+        and consultation is not None
+        and user.id in consultation.staff_ids("focal-point")
+    )
+
+
+@rule("safety.inbox")
+def _safety_inbox(user, _obj) -> bool:
+    from app.safeguarding.queries import focal_point_anywhere
+
+    return instance_focal_point(user) or (
+        signed_in(user) and user.has_two_factor and focal_point_anywhere(user)
+    )
+
+
+@rule("safety.read")
+def _read_safety_report(user, report) -> bool:
+    """Only the focal points the report was meant for: never admins as such."""
+    if report.for_instance:
+        return instance_focal_point(user)
+    return consultation_focal_point(user, report.consultation)
+
+
+@rule("focal_points.manage")
+def _manage_focal_points(user, _obj) -> bool:
+    return is_admin(user)

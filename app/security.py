@@ -40,6 +40,13 @@ def register_security_headers(app: Flask) -> None:
     @app.after_request
     def set_headers(response):
         headers = response.headers
+        if response.status_code == 304:
+            # No body, nothing to render: only what caches need. This keeps the answer to
+            # an unchanged live-board poll small on metered phone data.
+            if _is_private_response():
+                headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
+            return response
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Content-Type-Options"] = "nosniff"

@@ -38,6 +38,13 @@ def render(template: str, fragment: str | None = None, status: int = 200, **cont
     return response
 
 
+def render_fragment(template: str, fragment: str, **context) -> Response:
+    """Only the named block, always: for endpoints that exist to be polled."""
+    response = make_response(render_block(template, fragment, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 def render_invalid(template: str, fragment: str | None = None, **context) -> Response:
     """A form that failed validation: 422 with the person's input and the errors."""
     return render(template, fragment, status=422, **context)
@@ -74,8 +81,9 @@ def _static_url(folder: str, prefix: str, filename: str) -> str:
     return f"{prefix}/{filename}?v={_file_version(str(Path(folder) / filename))}"
 
 
-# htmx leaves no copies of pages in local storage, runs no foreign or inline code, and
-# swaps 422 (form errors) and 409 (edit conflicts) like successes.
+# htmx leaves no copies of pages in local storage, runs no foreign or inline code,
+# swaps 422 (form errors) and 409 (edit conflicts) like successes, and keeps the page as
+# it is on 304 (a poll that found nothing new).
 HTMX_CONFIG = {
     "historyCacheSize": 0,
     "refreshOnHistoryMiss": True,
@@ -85,6 +93,8 @@ HTMX_CONFIG = {
     "includeIndicatorStyles": False,
     "responseHandling": [
         {"code": "204", "swap": False},
+        # A poll answered "not modified" (the live board): keep what is shown.
+        {"code": "304", "swap": False},
         {"code": "[23]..", "swap": True},
         {"code": "422", "swap": True},
         {"code": "409", "swap": True},

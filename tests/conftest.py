@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 from datetime import UTC, datetime
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app, timeutil
-from app.config import TestConfig, backend_for_tests, postgres_url_for_tests, running_in_ci
+from app.config import (
+    TestConfig,
+    backend_for_tests,
+    postgres_url_for_tests,
+    redis_url_for_tests,
+    running_in_ci,
+)
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.mail import SENT
@@ -65,6 +73,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect followed inside the isolated request
+            return super().open(*args, **kwargs)
         _db.session.commit()
         try:
             return contextvars.Context().run(super().open, *args, **kwargs)
@@ -93,7 +103,8 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(app):
-    """Each test starts with empty tables, no sent mail, fresh rate limits, a real clock."""
+    """Each test starts with empty tables and file stores, no sent mail, fresh rate limits,
+    a real clock. (Ids start again on SQLite, so files left behind would be found again.)"""
     ctx = app.app_context()
     ctx.push()
     yield
@@ -101,10 +112,26 @@ def _clean_state(app):
     with _db.engine.begin() as connection:
         for table in reversed(_db.metadata.sorted_tables):
             connection.execute(table.delete())
+    for setting in ("UPLOAD_DIR", "COMPILATION_DIR"):
+        shutil.rmtree(app.config[setting], ignore_errors=True)
     ctx.pop()
     SENT.clear()
     limiter.reset()
     timeutil._frozen = None
+
+
+@pytest.fixture
+def redis_url():
+    url = redis_url_for_tests()
+    if not url:
+        need_service("Redis", "REDIS_URL is not set")
+    from redis import Redis
+
+    try:
+        Redis.from_url(url).ping()
+    except Exception as error:
+        need_service("Redis", str(error))
+    return url
 
 
 @pytest.fixture

@@ -224,3 +224,69 @@ def make_submission(
     db.session.commit()
     db.session.refresh(submission)
     return submission
+
+
+def make_session(
+    consultation,
+    *,
+    state: str = "live",
+    capacity: int | None = None,
+    meeting_link: str | None = "https://meet.example.org/gcm-room",
+    place: str | None = None,
+    title: str | None = None,
+):
+    """A session of the consultation that is upcoming, live or ended now."""
+    from datetime import timedelta
+
+    from app.sessions.models import ConsultationSession
+
+    now = utcnow()
+    starts = {
+        "upcoming": now + timedelta(days=3),
+        "live": now - timedelta(minutes=30),
+        "ended": now - timedelta(days=2),
+    }[state]
+    session = ConsultationSession(
+        consultation_id=consultation.id,
+        title=title or f"Session {next(_counter)}",
+        format="online",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        timezone="Asia/Bangkok",
+        agenda="1. Opening\n2. Round of points",
+        capacity=capacity,
+        meeting_link=meeting_link,
+        place=place,
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def register_for(session, user, org):
+    from app.sessions.models import SessionRegistration
+
+    registration = SessionRegistration(
+        session_id=session.id, user_id=user.id, organization_id=org.id
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def make_contribution(session, author, org, *, body=None, state="approved", show_org=True, **extra):
+    from app.sessions.models import Contribution
+
+    contribution = Contribution(
+        session_id=session.id,
+        author_id=author.id,
+        organization_id=org.id,
+        body=body or f"Point {next(_counter)}: wage theft goes unpunished.",
+        contribution_type="challenge",
+        show_organization=show_org,
+        state=state,
+        **extra,
+    )
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution

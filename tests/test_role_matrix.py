@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -26,9 +27,12 @@ from app.timeutil import utcnow
 from tests.factories import (
     join_consultation,
     make_consultation,
+    make_contribution,
     make_org,
+    make_session,
     make_submission,
     make_user,
+    register_for,
     sign_in,
 )
 
@@ -166,9 +170,64 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("submissions.return_submission", "POST"): STAFF,
     ("submissions.extend", "GET"): STAFF,
     ("submissions.extend", "POST"): STAFF,
+    ("compilations.index", "GET"): EVERYONE,
+    ("compilations.start", "POST"): STAFF,
+    ("compilations.progress", "GET"): STAFF,
+    ("compilations.retry_run", "POST"): STAFF,
+    ("compilations.publish", "POST"): STAFF,
+    # The world's file is a restricted edition: its consultation's staff only.
+    ("compilations.download", "GET"): STAFF,
     # The world's submission is a draft: nobody may sign on to it yet.
     ("submissions.endorse", "POST"): NOBODY,
     ("submissions.withdraw_endorsement", "POST"): NOBODY,
+    # The world's session is live; the target organization's three members registered.
+    ("sessions.index", "GET"): EVERYONE,
+    ("sessions.create", "GET"): STAFF,
+    ("sessions.create", "POST"): STAFF,
+    ("sessions.edit", "GET"): STAFF,
+    ("sessions.edit", "POST"): STAFF,
+    ("sessions.view", "GET"): EVERYONE,
+    ("sessions.calendar_file", "GET"): EVERYONE,
+    ("sessions.register", "POST"): ORG_MEMBERS,
+    ("sessions.unregister", "POST"): SIGNED_IN,
+    ("sessions.cancel", "POST"): STAFF,
+    ("sessions.registrations", "GET"): STAFF,
+    ("sessions.minutes", "GET"): ORG_MEMBERS | STAFF,
+    ("sessions.minutes", "POST"): STAFF,
+    ("sessions.publish_minutes", "POST"): STAFF,
+    ("sessions.board", "GET"): ORG_MEMBERS | STAFF,
+    ("sessions.live", "GET"): ORG_MEMBERS | STAFF,
+    ("sessions.post", "POST"): ORG_MEMBERS,
+    ("sessions.approve", "POST"): STAFF,
+    ("sessions.pin", "POST"): STAFF,
+    ("sessions.merge", "POST"): STAFF,
+    ("sessions.taken", "POST"): STAFF,
+    ("sessions.copy", "POST"): WRITERS,
+    ("sessions.raise_hand", "POST"): ORG_MEMBERS,
+    ("sessions.lower_hand", "POST"): ORG_MEMBERS,
+    ("sessions.give_floor", "POST"): STAFF,
+    ("sessions.end_turn", "POST"): STAFF,
+    # The flagged target is the world's comment on a draft: its organization's members.
+    ("moderation.code_of_conduct", "GET"): EVERYONE,
+    ("moderation.flag", "GET"): ORG_MEMBERS,
+    ("moderation.flag", "POST"): ORG_MEMBERS,
+    ("moderation.queue", "GET"): STAFF,
+    ("moderation.hide", "POST"): STAFF,
+    ("moderation.unhide", "POST"): STAFF,
+    ("moderation.dismiss", "POST"): STAFF,
+    # The facilitator is the consultation's focal point; admins as such read no report.
+    ("safeguarding.report", "GET"): EVERYONE,
+    ("safeguarding.report", "POST"): EVERYONE,
+    ("safeguarding.follow_up", "GET"): EVERYONE,
+    ("safeguarding.follow_up", "POST"): EVERYONE,
+    ("safeguarding.reporter_message", "POST"): EVERYONE,
+    ("safeguarding.inbox", "GET"): {"facilitator"},
+    ("safeguarding.read", "GET"): {"facilitator"},
+    ("safeguarding.change_status", "POST"): {"facilitator"},
+    ("safeguarding.reply", "POST"): {"facilitator"},
+    ("safeguarding.focal_points", "GET"): {"admin"},
+    ("safeguarding.focal_points", "POST"): {"admin"},
+    ("safeguarding.remove_focal_point", "POST"): {"admin"},
 }
 
 # GET routes that change something (a confirmation link is used up when opened).
@@ -181,6 +240,8 @@ POSTED = {
     "consultations.invite": {"organization_id": "{org_id}"},
     "submissions.start": {"organization_id": "{org_id}"},
     "submissions.endorse": {"organization_id": "{other_org_id}", "attribution": "named"},
+    "sessions.register": {"organization_id": "{org_id}"},
+    "safeguarding.reporter_message": {"code": "{report_code}"},
 }
 
 
@@ -209,6 +270,8 @@ def build_world() -> World:
     staff_row = ConsultationStaff(user_id=users["facilitator"].id, role="un-reviewer")
     consultation.staff.append(staff_row)
     submission, extras = _submission_world(consultation, target, other_org, users)
+    extras.update(_compilation_world(consultation))
+    extras.update(_session_world(consultation, target, users, extras["comment_id"]))
     link_token = consultation_services.create_invitation_link(
         users["facilitator"], consultation, now
     )
@@ -272,6 +335,71 @@ def _submission_world(consultation, target, other_org, users):
         "endorsement_id": submission.endorsements[0].id,
         "revision_id": section.current_revision_id,
         "coauthor_token": token,
+    }
+
+
+def _compilation_world(consultation):
+    """A compilation run and a built version with one restricted file (no typesetting)."""
+    from flask import current_app
+
+    from app.compilations.models import Compilation, CompilationFile
+    from app.jobs import JobRecord
+
+    run = JobRecord(
+        id="00000000-0000-0000-0000-000000000001",
+        kind="compile",
+        args=[],
+        state="finished",
+        fraction=1.0,
+        subject_type="Consultation",
+        subject_id=consultation.id,
+    )
+    db.session.add(run)
+    folder = Path(current_app.config["COMPILATION_DIR"]) / "matrix"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "restricted.pdf").write_bytes(b"%PDF-1.4 matrix")
+    compilation = Compilation(
+        consultation_id=consultation.id, number=1, grouping="question", language="en", contents={}
+    )
+    compilation.files.append(
+        CompilationFile(
+            edition="restricted", format="pdf", path="matrix/restricted.pdf", size=15, sha256="0"
+        )
+    )
+    db.session.add(compilation)
+    db.session.commit()
+    return {"job_id": run.id, "compilation_id": compilation.id, "file_id": compilation.files[0].id}
+
+
+def _session_world(consultation, target, users, comment_id):
+    """A live session with a board, published minutes, and a safety report."""
+    from app.safeguarding import services as safety
+    from app.safeguarding.models import InstanceFocalPoint
+
+    session = make_session(consultation, state="live")
+    for role in ("viewer", "editor", "owner"):
+        register_for(session, users[role], target)
+    contribution = make_contribution(session, users["editor"], target)
+    make_contribution(session, users["owner"], target)
+    session.minutes, session.minutes_published_at = "Minutes.", utcnow()
+    consultation.staff.append(
+        ConsultationStaff(user_id=users["facilitator"].id, role="focal-point")
+    )
+    focal_point = InstanceFocalPoint(user_id=users["other_owner"].id)  # no second factor
+    db.session.add(focal_point)
+    db.session.flush()
+    with app_request_context():
+        report, code = safety.submit_report(
+            None, consultation, safety.ReportContent("Threatened."), True, utcnow()
+        )
+    db.session.commit()
+    return {
+        "session_id": session.id,
+        "contribution_id": contribution.id,
+        "target_id": comment_id,
+        "report_id": report.id,
+        "report_code": code,
+        "focal_point_id": focal_point.id,
     }
 
 

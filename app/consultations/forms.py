@@ -223,7 +223,13 @@ class StaffForm(Form):
     )
     role = SelectField(
         _l("Role"),
-        choices=options([("facilitator", _l("Facilitator")), ("un-reviewer", _l("UN reviewer"))]),
+        choices=options(
+            [
+                ("facilitator", _l("Facilitator")),
+                ("un-reviewer", _l("UN reviewer")),
+                ("focal-point", _l("Safeguarding focal point")),
+            ]
+        ),
     )
 
 

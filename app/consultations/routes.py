@@ -66,7 +66,23 @@ def view(slug: str):
         participants=queries.public_participants(consultation, limit=PARTICIPANTS_SHOWN),
         participants_shown=shown,
         participants_others=others,
+        published=queries.latest_published_compilation(consultation),
+        **_sessions_context(consultation, now),
     )
+
+
+def _sessions_context(consultation, now) -> dict:
+    """The sessions still to come or live, for the consultation page."""
+    from app.sessions import queries as session_queries
+
+    sessions = [
+        s for s in session_queries.sessions_of(consultation) if s.state(now) in ("upcoming", "live")
+    ]
+    return {
+        "sessions": sessions,
+        "session_counts": session_queries.registration_counts(sessions),
+        "my_sessions": session_queries.my_registrations(current_user, sessions),
+    }
 
 
 PARTICIPANTS_SHOWN = 60

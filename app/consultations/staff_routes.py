@@ -26,7 +26,10 @@ def staff(slug: str):
             "consultations/staff.html", status=status, form=form, consultation=consultation
         )
     person = find_account(form.identifier.data)
-    if person is None or person.role not in {form.role.data, "admin"}:
+    # Any account can be a focal point (a trusted person from civil society, say);
+    # facilitators and UN reviewers need that role on their account first.
+    needs_role = form.role.data != "focal-point"
+    if person is None or (needs_role and person.role not in {form.role.data, "admin"}):
         form.identifier.errors.append(
             _(
                 "No account with this name has that role. Give the role first, by the command "

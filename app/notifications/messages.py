@@ -46,7 +46,38 @@ MESSAGES = {
     "consultation.deadline_1d": lambda p: _(
         "One day left to submit to %(consultation)s.", consultation=p["consultation"]
     ),
+    "session.reminder_1d": lambda p: _(
+        "Reminder: the session %(session)s starts tomorrow.", session=p["session"]
+    ),
+    "session.reminder_1h": lambda p: _(
+        "Reminder: the session %(session)s starts in one hour.", session=p["session"]
+    ),
+    "session.cancelled": lambda p: _("The session %(session)s is cancelled.", session=p["session"]),
+    "session.minutes": lambda p: _(
+        "The minutes of %(session)s are published.", session=p["session"]
+    ),
+    "moderation.flagged": lambda p: _(
+        "A text was flagged in %(consultation)s.", consultation=p["consultation"]
+    ),
+    "moderation.hidden": lambda p: _(
+        "A facilitator hid your %(text)s. Reason: %(reason)s",
+        text=_text_kind(p),
+        reason=p["reason"],
+    ),
+    "moderation.unhidden": lambda p: _(
+        "A facilitator showed your %(text)s again. Reason: %(reason)s",
+        text=_text_kind(p),
+        reason=p["reason"],
+    ),
+    # Safety notifications say that something arrived, never what or from whom.
+    "safety.report": lambda p: _("A safety report arrived."),
+    "safety.message": lambda p: _("A new message arrived on a safety report."),
+    "safety.update": lambda p: _("There is an update on your safety report."),
 }
+
+
+def _text_kind(params) -> str:
+    return _("comment") if params.get("text") == "comment" else _("point on the live board")
 
 
 def describe(notification: Notification) -> str:

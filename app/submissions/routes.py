@@ -83,7 +83,29 @@ def _overview(submission, status=200, **forms):
         credit_public=submission_credit(submission, "public"),
         credit_restricted=submission_credit(submission, "restricted"),
         over_limit=forms.get("over_limit", []),
+        downloads=_downloads(submission),
     )
+
+
+def _downloads(submission):
+    """When the restricted editions holding this text were downloaded, and by which role."""
+    if not may(current_user, "submission.see_downloads", submission):
+        return []
+    from app.compilations.models import Compilation, CompilationFile, DownloadRecord
+
+    rows = db.session.execute(
+        select(
+            DownloadRecord.downloaded_at,
+            DownloadRecord.role,
+            Compilation.number,
+            Compilation.contents,
+        )
+        .join(CompilationFile, CompilationFile.id == DownloadRecord.file_id)
+        .join(Compilation, Compilation.id == CompilationFile.compilation_id)
+        .where(Compilation.consultation_id == submission.consultation_id)
+        .order_by(DownloadRecord.downloaded_at.desc())
+    ).all()
+    return [row for row in rows if str(submission.id) in row.contents]
 
 
 @bp.post("/submissions/<int:submission_id>/details")

@@ -34,6 +34,7 @@ def live_server(database_url, tmp_path_factory):
             WTF_CSRF_ENABLED=True,
             UPLOAD_DIR=str(files / "uploads"),
             COMPILATION_DIR=str(files / "compilations"),
+            BOARD_POLL_SECONDS=1,
         )
     )
     server = make_server("127.0.0.1", 0, application, threaded=True)

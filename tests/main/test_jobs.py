@@ -7,10 +7,8 @@ import uuid
 
 import pytest
 
-from app.config import redis_url_for_tests
 from app.jobs import JobRecord, enqueue
 from app.mail import SENT, OutboxMessage, queue_email
-from tests.conftest import need_service
 from tests.factories import make_user
 
 
@@ -69,20 +67,6 @@ def test_failing_job_is_marked_failed_with_the_error_kind(db, app):
         assert failed.error == "ValueError"
     finally:
         del JOBS["broken"]
-
-
-@pytest.fixture
-def redis_url():
-    url = redis_url_for_tests()
-    if not url:
-        need_service("Redis", "REDIS_URL is not set")
-    from redis import Redis
-
-    try:
-        Redis.from_url(url).ping()
-    except Exception as error:
-        need_service("Redis", str(error))
-    return url
 
 
 @pytest.mark.redis

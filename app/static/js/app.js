@@ -42,6 +42,23 @@
     announce(document.documentElement.dataset.offlineText || "No connection. Nothing was lost; try again.");
   });
 
+  // Polled parts (the live board) send the ETag they were drawn from, so that an unchanged
+  // board costs a 304 with no body. They are not redrawn while someone types in them or has
+  // a menu open in them; the next poll after that catches up.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.dataset && elt.dataset.etag && event.detail.verb === "get") {
+      event.detail.headers["If-None-Match"] = elt.dataset.etag;
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-poll")) return;
+    var active = document.activeElement;
+    var typing = active && elt.contains(active) && active.matches("input, textarea, select");
+    if (typing || elt.querySelector("details[open]")) event.preventDefault();
+  });
+
   // Times: add the reader's own local time beside a time shown in another zone.
   function localTimes(root) {
     root.querySelectorAll("time[data-local]").forEach(function (el) {

@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from app.forms import Form, options
+from app.reference import language_name_in_reader_language
+
+
+class CompilationForm(Form):
+    grouping = SelectField(
+        _l("Group the submissions"),
+        choices=options(
+            [
+                ("question", _l("By guiding question")),
+                ("objective", _l("By GCM objective")),
+                ("cluster", _l("By round-table cluster")),
+            ]
+        ),
+        default="question",
+    )
+    language = SelectField(
+        _l("Language of headings and labels"),
+        description=_l("The submissions stay in the language they were written in."),
+    )
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = options(
+            (code, language_name_in_reader_language(code)) for code in languages
+        )

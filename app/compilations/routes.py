@@ -1,0 +1,177 @@
+"""Start, follow, publish and download compilations."""
+
+from __future__ import annotations
+
+from flask import abort, flash, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.sessions import passive
+from app.compilations import bp, services
+from app.compilations.forms import CompilationForm
+from app.compilations.models import Compilation, CompilationFile
+from app.consultations.routes import load_consultation
+from app.extensions import db
+from app.jobs import JobRecord, retry
+from app.policy import may, require
+from app.timeutil import utcnow
+from app.web import go_to, render
+
+
+def _versions(consultation) -> list[Compilation]:
+    query = (
+        select(Compilation)
+        .where(Compilation.consultation_id == consultation.id)
+        .options(selectinload(Compilation.files))
+        .order_by(Compilation.number.desc())
+    )
+    found = list(db.session.scalars(query))
+    if may(current_user, "compilation.manage", consultation) or may(
+        current_user, "consultation.read_submissions", consultation
+    ):
+        return found
+    return [c for c in found if c.published_at is not None]
+
+
+def _form(consultation, formdata=None) -> CompilationForm:
+    languages = sorted({consultation.original_language, *consultation.accepted_languages})
+    form = CompilationForm(formdata=formdata, languages=languages)
+    if formdata is None:
+        form.language.data = consultation.original_language
+    return form
+
+
+@bp.get("/consultations/<slug>/compilations")
+def index(slug: str):
+    consultation = load_consultation(slug)
+    versions = _versions(consultation)
+    manage = may(current_user, "compilation.manage", consultation)
+    return render(
+        "compilations/index.html",
+        consultation=consultation,
+        versions=versions,
+        changes={
+            v.id: services.changes(v, versions[i + 1] if i + 1 < len(versions) else None)
+            for i, v in enumerate(versions)
+        },
+        form=_form(consultation) if manage else None,
+        failed=services.failed_runs(consultation) if manage else [],
+    )
+
+
+@bp.post("/consultations/<slug>/compilations")
+@login_required
+def start(slug: str):
+    consultation = load_consultation(slug, "compilation.manage")
+
+    form = _form(consultation, request.form)
+    if not form.validate_on_submit():
+        flash(_("Choose how to group the submissions and the language."), "error")
+        return go_to(url_for("compilations.index", slug=slug))
+    try:
+        record = services.start_compilation(
+            current_user, consultation, form.grouping.data, form.language.data, utcnow()
+        )
+    except services.NothingToCompile:
+        flash(_("No submission is accepted yet, so there is nothing to compile."), "error")
+        return go_to(url_for("compilations.index", slug=slug))
+    db.session.commit()
+    return go_to(url_for("compilations.progress", slug=slug, job_id=record.id))
+
+
+def _run(consultation, job_id: str) -> JobRecord:
+    run = db.session.get(JobRecord, job_id)
+    if run is None or run.kind != "compile" or run.subject_id != consultation.id:
+        abort(404)
+    return run
+
+
+@bp.get("/consultations/<slug>/compilations/jobs/<job_id>")
+@passive
+@login_required
+def progress(slug: str, job_id: str):
+    """The progress bar; while the job runs, htmx asks again every second."""
+    consultation = load_consultation(slug, "compilation.manage")
+    run = _run(consultation, job_id)
+    built = db.session.scalar(select(Compilation).where(Compilation.job_id == run.id))
+    return render(
+        "compilations/progress.html",
+        "progress",
+        consultation=consultation,
+        run=run,
+        built=built,
+        stopped=services.stopped(run),
+    )
+
+
+@bp.post("/consultations/<slug>/compilations/jobs/<job_id>/retry")
+@login_required
+def retry_run(slug: str, job_id: str):
+    consultation = load_consultation(slug, "compilation.manage")
+    run = _run(consultation, job_id)
+    if run.state == "finished" and not services.stopped(run):
+        return go_to(url_for("compilations.index", slug=slug))
+    retry(run)
+    db.session.commit()
+    return go_to(url_for("compilations.progress", slug=slug, job_id=run.id))
+
+
+@bp.post("/compilations/<int:compilation_id>/publish")
+@login_required
+def publish(compilation_id: int):
+    compilation = db.get_or_404(Compilation, compilation_id)
+    consultation = _consultation_of(compilation, "compilation.manage")
+    services.publish(current_user, compilation, utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Version %(number)d is published: its public edition is on the consultation page.",
+            number=compilation.number,
+        ),
+        "success",
+    )
+    return go_to(url_for("compilations.index", slug=consultation.slug))
+
+
+def _consultation_of(compilation: Compilation, action: str):
+    from app.consultations.models import Consultation
+
+    slug = db.session.scalar(
+        select(Consultation.slug).where(Consultation.id == compilation.consultation_id)
+    )
+    return load_consultation(slug, action)
+
+
+@bp.get("/compilations/<int:compilation_id>/files/<int:file_id>")
+def download(compilation_id: int, file_id: int):
+    found = db.get_or_404(CompilationFile, file_id)
+    if found.compilation_id != compilation_id:
+        abort(404)
+    consultation = _consultation_of(found.compilation, "consultation.view")
+    require(current_user, "compilation.download", (consultation, found), hide=True)
+    if found.edition == "restricted":
+        services.record_download(current_user, found, _role(consultation), utcnow())
+        db.session.commit()
+    number = found.compilation.number
+    name = f"{consultation.slug}-v{number}-{found.edition}.{found.format}"
+    response = send_file(
+        services.file_path(found),
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+        conditional=False,
+        etag=False,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _role(consultation) -> str:
+    if current_user.id in consultation.staff_ids("un-reviewer"):
+        return "un-reviewer"
+    if current_user.id in consultation.staff_ids("facilitator"):
+        return "facilitator"
+    return current_user.role

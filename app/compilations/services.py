@@ -1,0 +1,244 @@
+"""Building a compilation (as a job), publishing it, and what changed between versions."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.audit.services import record_event
+from app.compilations.content import accepted_submissions, build_content, contents_summary
+from app.compilations.models import EDITIONS, Compilation, CompilationFile, DownloadRecord
+from app.compilations.render import render_csv, render_docx, render_json
+from app.compilations.typeset import typeset_pdf
+from app.consultations.models import Consultation
+from app.extensions import db
+from app.jobs import JobRecord, enqueue, job, report_progress
+from app.timeutil import utcnow
+
+# Below this many paragraphs the two PDFs are typeset one after the other, in this process;
+# above it, side by side in two processes (starting them costs about a second).
+PARALLEL_PDF_PARAGRAPHS = 2000
+
+
+class NothingToCompile(Exception):
+    """The consultation has no accepted submission."""
+
+
+def start_compilation(user, consultation: Consultation, grouping: str, language: str, now):
+    if not accepted_submissions(consultation):
+        raise NothingToCompile
+    record = enqueue("compile", consultation.id, grouping, language, user.id, subject=consultation)
+    record_event(user, "compilation.started", consultation, now=now, job=record.id)
+    return record
+
+
+@job("compile")
+def compile_job(record_id: str, consultation_id: int, grouping: str, language: str, user_id):
+    # Retried after it had finished (e.g. the worker died while reporting): nothing to do.
+    if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):
+        return
+    consultation = db.session.get(Consultation, consultation_id)
+    build_compilation(
+        consultation,
+        grouping,
+        language,
+        user_id,
+        record_id,
+        lambda fraction, stage: report_progress(record_id, fraction, stage),
+    )
+
+
+def _root() -> Path:
+    return Path(current_app.config["COMPILATION_DIR"])
+
+
+def build_compilation(
+    consultation: Consultation,
+    grouping: str,
+    language: str,
+    user_id,
+    job_id: str | None,
+    progress: Callable[[float, str], None],
+    now: datetime | None = None,
+) -> Compilation:
+    """Build every file in a private folder, then make the version visible in one step."""
+    now = now or utcnow()
+    progress(0.02, "collecting")
+    submissions = accepted_submissions(consultation)
+    number = _next_number(consultation)
+    building = _root() / ".building" / (job_id or str(uuid.uuid4()))
+    shutil.rmtree(building, ignore_errors=True)  # a failed earlier try of the same job
+    building.mkdir(parents=True)
+    data = {
+        edition: build_content(
+            consultation,
+            submissions,
+            edition=edition,
+            grouping=grouping,
+            language=language,
+            version=number,
+            now=now,
+        )
+        for edition in EDITIONS
+    }
+    progress(0.15, "tables")
+    for edition, content in data.items():
+        (building / f"{edition}.json").write_bytes(render_json(content))
+        (building / f"{edition}.csv").write_bytes(render_csv(content))
+    _pause_for_tests()
+    progress(0.25, "word")
+    for edition, content in data.items():
+        (building / f"{edition}.docx").write_bytes(render_docx(content, now))
+    progress(0.4, "pdf")
+    _typeset(data, building, consultation.title)
+    progress(0.95, "saving")
+    return _publish_files(
+        consultation, building, number, grouping, language, user_id, job_id, submissions, now
+    )
+
+
+def _pause_for_tests() -> None:
+    """A testing aid (COMPILATION_STAGE_DELAY): time to stop a worker in the middle."""
+    delay = current_app.config.get("COMPILATION_STAGE_DELAY", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _next_number(consultation: Consultation) -> int:
+    latest = db.session.scalar(
+        select(func.max(Compilation.number)).where(Compilation.consultation_id == consultation.id)
+    )
+    return (latest or 0) + 1
+
+
+def _typeset(data: dict, building: Path, title: str) -> None:
+    jobs = [
+        (content, str(building / f"pdf-{edition}"), str(building / f"{edition}.pdf"), title)
+        for edition, content in data.items()
+    ]
+    paragraphs = sum(len(i["paragraphs"]) for g in data["restricted"]["groups"] for i in g["items"])
+    if paragraphs < PARALLEL_PDF_PARAGRAPHS:
+        for args in jobs:
+            typeset_pdf(*args)
+        return
+    # Typst works on one core: the two editions go to two fresh processes (not forked:
+    # a fork would copy the database connections and Typst's thread pool).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        for finished in [pool.submit(typeset_pdf, *args) for args in jobs]:
+            finished.result()
+
+
+def _publish_files(
+    consultation, building: Path, number: int, grouping, language, user_id, job_id, submissions, now
+) -> Compilation:
+    final = _root() / str(consultation.id) / str(number)
+    shutil.rmtree(final, ignore_errors=True)  # left by a try that died before its row existed
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for scratch in building.glob("pdf-*"):
+        shutil.rmtree(scratch)
+    building.rename(final)
+    compilation = Compilation(
+        consultation_id=consultation.id,
+        number=number,
+        grouping=grouping,
+        language=language,
+        job_id=job_id,
+        created_by_id=user_id or None,
+        created_at=now,
+        contents=contents_summary(submissions),
+    )
+    for path in sorted(final.iterdir()):
+        edition, fmt = path.stem, path.suffix.lstrip(".")
+        data = path.read_bytes()
+        compilation.files.append(
+            CompilationFile(
+                edition=edition,
+                format=fmt,
+                path=str(path.relative_to(_root())),
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+    db.session.add(compilation)
+    db.session.flush()
+    record_event(None, "compilation.built", consultation, now=now, version=number)
+    return compilation
+
+
+def file_path(compilation_file: CompilationFile) -> Path:
+    return _root() / compilation_file.path
+
+
+def publish(user, compilation: Compilation, now: datetime) -> None:
+    """The public edition appears on the consultation page; the consultation is compiled."""
+    compilation.published_at = now
+    consultation = db.session.get(Consultation, compilation.consultation_id)
+    consultation.compiled_at = consultation.compiled_at or now
+    record_event(user, "compilation.published", consultation, now=now, version=compilation.number)
+
+
+def record_download(user, compilation_file: CompilationFile, role: str, now: datetime) -> None:
+    db.session.add(
+        DownloadRecord(file_id=compilation_file.id, user_id=user.id, role=role, downloaded_at=now)
+    )
+    record_event(
+        user,
+        "compilation.restricted_download",
+        compilation_file.compilation,
+        now=now,
+        file=compilation_file.id,
+        role=role,
+    )
+
+
+def changes(current: Compilation, previous: Compilation | None) -> dict[str, list[int]]:
+    """Submissions added, removed or revised since the previous version."""
+    now_ids = set(current.contents)
+    before = previous.contents if previous else {}
+    revised = [int(i) for i in now_ids & set(before) if current.contents[i] != before[i]]
+    return {
+        "added": sorted(int(i) for i in now_ids - set(before)),
+        "removed": sorted(int(i) for i in set(before) - now_ids),
+        "revised": sorted(revised),
+    }
+
+
+def failed_runs(consultation: Consultation) -> list[JobRecord]:
+    """Compilation runs that failed, or whose worker stopped, for the facilitators' page."""
+    runs = db.session.scalars(
+        select(JobRecord)
+        .where(JobRecord.kind == "compile", JobRecord.subject_id == consultation.id)
+        .order_by(JobRecord.created_at.desc())
+        .limit(20)
+    ).all()
+    done = set(
+        db.session.scalars(
+            select(Compilation.job_id).where(Compilation.consultation_id == consultation.id)
+        )
+    )
+    return [run for run in runs if run.id not in done and stopped(run)]
+
+
+def stopped(run: JobRecord) -> bool:
+    """Failed, or abandoned: rq lists it as failed (its worker died), or it has been running
+    for longer than any job may."""
+    if run.state == "failed":
+        return True
+    if run.state not in ("queued", "running"):
+        return False
+    from app.jobs import rq_failed_ids
+
+    limit = current_app.config.get("RQ_JOB_TIMEOUT", 1800)
+    too_old = run.started_at is not None and (utcnow() - run.started_at).total_seconds() > limit
+    return too_old or run.id in rq_failed_ids()

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("safeguarding", __name__, url_prefix="/safety", template_folder="templates")
+
+from app.safeguarding import routes  # noqa: E402,F401

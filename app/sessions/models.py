@@ -1,0 +1,132 @@
+"""Facilitated sessions of a consultation: registration, a live board, a speaking queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.security import EncryptedText
+from app.timeutil import utcnow
+
+FORMAT_LABELS = {
+    "online": _l("Online"),
+    "in-person": _l("In person"),
+    "hybrid": _l("Online and in person"),
+}
+
+STATE_LABELS = {
+    "upcoming": _l("Planned"),
+    "live": _l("Live now"),
+    "ended": _l("Ended"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+class ConsultationSession(db.Model):
+    __tablename__ = "consultation_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(12), default="online")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int | None]
+    # Shown only to registered participants, and encrypted at rest.
+    meeting_link: Mapped[str | None] = mapped_column(EncryptedText)
+    place: Mapped[str | None] = mapped_column(EncryptedText)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    minutes_published_at: Mapped[datetime | None]
+    # Raised on every change of the board or the queue: pollers compare it (ETag).
+    board_version: Mapped[int] = mapped_column(default=1)
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consultation = relationship("Consultation")
+
+    def state(self, now: datetime) -> str:
+        """upcoming, live, ended or cancelled."""
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if now < self.starts_at:
+            return "upcoming"
+        if now < self.ends_at:
+            return "live"
+        return "ended"
+
+
+class SessionRegistration(db.Model):
+    __tablename__ = "session_registrations"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminded: Mapped[str] = mapped_column(String(20), default="")  # "1d", "1h" once sent
+
+    user = relationship("User")
+    organization = relationship("Organization")
+
+
+class Contribution(db.Model):
+    """A short point posted on the live board during a session."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_sessions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    objectives: Mapped[list[int]] = mapped_column(JSON, default=list)
+    contribution_type: Mapped[str] = mapped_column(String(20), default="challenge")
+    # Whether other participants see the organization's name (facilitators always do).
+    show_organization: Mapped[bool] = mapped_column(Boolean, default=True)
+    # pending (waiting for a facilitator), approved, hidden, merged (into another one)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", ondelete="SET NULL")
+    )
+    taken_into_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User")
+    organization = relationship("Organization")
+
+
+class SpeakingRequest(db.Model):
+    """A raised hand in the speaking queue."""
+
+    __tablename__ = "speaking_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10), default="waiting")  # speaking, done, withdrawn
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    floor_at: Mapped[datetime | None]
+
+    user = relationship("User")

@@ -25,9 +25,9 @@ from app.extensions import db
 from app.jobs import JobRecord, enqueue, job, report_progress
 from app.timeutil import utcnow
 
-# Below this many paragraphs the two PDFs are typeset one after the other, in this process;
-# above it, side by side in two processes (starting them costs about a second).
-PARALLEL_PDF_PARAGRAPHS = 2000
+# Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
+# fresh process of its own (starting one costs about a second), so its memory is returned.
+SEPARATE_PROCESS_PARAGRAPHS = 2000
 
 
 class NothingToCompile(Exception):
@@ -127,16 +127,17 @@ def _typeset(data: dict, building: Path, title: str) -> None:
         for edition, content in data.items()
     ]
     paragraphs = sum(len(i["paragraphs"]) for g in data["restricted"]["groups"] for i in g["items"])
-    if paragraphs < PARALLEL_PDF_PARAGRAPHS:
+    if paragraphs < SEPARATE_PROCESS_PARAGRAPHS:
         for args in jobs:
             typeset_pdf(*args)
         return
-    # Typst works on one core: the two editions go to two fresh processes (not forked:
-    # a fork would copy the database connections and Typst's thread pool).
+    # Typst lays out on every core already, so the editions go one after the other (two
+    # at once took as long and twice the memory), each in a fresh process that gives its
+    # memory back when done; spawned, not forked, which would copy database connections.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        for finished in [pool.submit(typeset_pdf, *args) for args in jobs]:
-            finished.result()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+        for args in jobs:
+            pool.submit(typeset_pdf, *args).result()
 
 
 def _publish_files(

@@ -125,26 +125,21 @@ def content_of(report: SafetyReport) -> ReportContent:
 
 
 def inbox(user) -> list[SafetyReport]:
-    """The reports this focal point may read, open ones first, then by last change."""
-    from app.policy import instance_focal_point
+    """The reports this focal point may read (the policy decides), open ones first."""
+    from app.policy import may
 
-    if not user.has_two_factor:
-        return []
-    audiences = []
-    if instance_focal_point(user):
-        audiences.append(SafetyReport.for_instance.is_(True))
-    consultation_ids = focal_point_consultation_ids(user)
-    if consultation_ids:
-        audiences.append(
-            SafetyReport.for_instance.is_(False)
-            & SafetyReport.consultation_id.in_(consultation_ids)
+    candidates = select(SafetyReport).where(
+        or_(
+            SafetyReport.for_instance.is_(True),
+            SafetyReport.consultation_id.in_(focal_point_consultation_ids(user)),
         )
-    if not audiences:
-        return []
-    found = db.session.scalars(
-        select(SafetyReport).where(or_(*audiences)).order_by(SafetyReport.updated_at.desc())
     )
-    return sorted(found, key=lambda r: r.status == "closed")
+    readable = [
+        r
+        for r in db.session.scalars(candidates.order_by(SafetyReport.updated_at.desc()))
+        if may(user, "safety.read", r)
+    ]
+    return sorted(readable, key=lambda r: r.status == "closed")
 
 
 def record_reading(user, report: SafetyReport, now: datetime) -> None:

@@ -64,7 +64,6 @@ def _live_context(session, now) -> dict:
         "poll_seconds": current_app.config["BOARD_POLL_SECONDS"],
     }
     if facilitator:
-        context["merge_targets"] = view.pinned + view.approved
         context["submissions_by_org"] = board.submissions_by_organization(session.consultation_id)
     context["copy_choices"] = _copy_choices(session)
     return context
@@ -173,10 +172,10 @@ def pin(contribution_id: int):
 @login_required
 def merge(contribution_id: int):
     contribution = _contribution(contribution_id, "board.moderate")
-    into = db.session.get(Contribution, request.form.get("into", type=int) or 0)
-    form = MergeForm(targets=[into] if into else [])
+    form = MergeForm()
+    into = db.session.get(Contribution, form.into.data) if form.validate_on_submit() else None
     try:
-        if into is None or not form.validate_on_submit():
+        if into is None:
             raise board.InvalidMerge
         board.merge(current_user, contribution, into, utcnow())
     except board.InvalidMerge:

@@ -125,11 +125,7 @@ class ContributionForm(Form):
 
 
 class MergeForm(Form):
-    into = SelectField(_l("Same point as"), coerce=int)
-
-    def __init__(self, *args, targets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.into.choices = options((c.id, f"#{c.id}: {c.body[:60]}") for c in targets)
+    into = IntegerField(_l("Same point as number"), validators=[required()])
 
 
 class TakenForm(Form):

@@ -136,6 +136,27 @@ def test_neutral_document_properties(app, scenario):
     assert "Application" not in app_xml and "Company" not in app_xml
 
 
+def test_large_compilations_are_typeset_in_fresh_processes_with_the_same_result(
+    app, scenario, monkeypatch
+):
+    from app.compilations import services
+
+    with app.test_request_context("/"):
+        in_process = _build(scenario)
+    monkeypatch.setattr(services, "SEPARATE_PROCESS_PARAGRAPHS", 0)
+    with app.test_request_context("/"):
+        separate = _build(scenario)
+    for edition in ("public", "restricted"):
+        texts = []
+        for files in (in_process, separate):
+            reader = pypdf.PdfReader(io.BytesIO(files[(edition, "pdf")]))
+            texts.append([page.extract_text() for page in reader.pages])
+            with pikepdf.open(io.BytesIO(files[(edition, "pdf")])) as pdf:
+                assert set(pdf.docinfo.keys()) == {"/Title"}
+        # Same pages, apart from the version number printed on the cover.
+        assert len(texts[0]) == len(texts[1]) and texts[0][1:] == texts[1][1:]
+
+
 def test_versions_are_numbered_and_immutable(app, scenario, db):
     with app.test_request_context("/"):
         first = _build(scenario)

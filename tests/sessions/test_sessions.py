@@ -12,6 +12,7 @@ from app.timeutil import utcnow
 from tests.factories import (
     join_consultation,
     make_consultation,
+    make_contribution,
     make_org,
     make_session,
     make_user,
@@ -206,8 +207,6 @@ def test_capacity_cannot_drop_below_registrations(signed_in_client, db, room):
 def test_minutes_are_drafted_from_the_board_and_published_to_participants(
     signed_in_client, db, room
 ):
-    from tests.factories import make_contribution
-
     make_contribution(room.session, room.alice, room.alice_org, body="Fees are too high.")
     make_contribution(
         room.session, room.bob, room.bob_org, body="No contract in my language.", show_org=False
@@ -230,3 +229,28 @@ def test_minutes_are_drafted_from_the_board_and_published_to_participants(
         )
     )
     assert told == {room.alice.id, room.bob.id}
+
+
+def test_export_lists_my_sessions_points_and_flags_but_no_report_text(signed_in_client, db, room):
+    import json
+
+    make_contribution(room.session, room.alice, room.alice_org, body="My own point.")
+    other = make_contribution(room.session, room.bob, room.bob_org, body="Bob's point.")
+    alice = signed_in_client(room.alice)
+    alice.post(f"/flag/contribution/{other.id}", data={"reason": "spam"})
+    alice.post(
+        "/safety/report",
+        data={
+            "consultation": "",
+            "what_happened": "They followed me home.",
+            "identity": "named",
+            "affected": "me",
+        },
+    )
+    data = json.loads(alice.get("/account/export").get_data(as_text=True))
+    assert [r["session"] for r in data["sessions"]["registrations"]] == [room.session.title]
+    assert [p["text"] for p in data["sessions"]["board_points"]] == ["My own point."]
+    assert [f["reason"] for f in data["flags_you_made"]] == ["spam"]
+    assert [r["status"] for r in data["safety_reports_made_with_your_name"]] == ["received"]
+    assert "followed me home" not in json.dumps(data)
+    assert "Bob's point." not in json.dumps(data)

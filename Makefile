@@ -63,8 +63,8 @@ test-postgres: catalogs
 # Extract every marked string and merge it into all catalogs (then translate the new ones).
 translations: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
-		--sort-output -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+		--sort-output -w 100 -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

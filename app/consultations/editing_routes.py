@@ -19,7 +19,8 @@ from app.consultations.models import ConsultationDocument, GuidingQuestion, Revi
 from app.consultations.routes import load_consultation
 from app.consultations.template_helpers import review_label
 from app.extensions import db
-from app.files.services import UploadRefused, remove_attached, store_upload
+from app.files.services import remove_attached
+from app.files.uploads import store_from_form
 from app.policy import require
 from app.reference import language_name_in_reader_language
 from app.timeutil import local_to_utc, utc_to_local, utcnow
@@ -301,25 +302,13 @@ def delete_question(slug: str, question_id: int):
 def add_document(slug: str):
     consultation = load_consultation(slug, "consultation.edit")
     form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            stored = store_upload(form.file.data, current_user, utcnow())
-        except UploadRefused as refused:
-            form.file.errors.append(upload_message(refused.reason))
-        else:
-            consultation.documents.append(ConsultationDocument(file=stored, title=form.title.data))
-            db.session.commit()
-            flash(_("The document is added."), "success")
-            return go_to(url_for("consultations.edit", slug=slug) + "#documents")
+    stored = store_from_form(form, current_user, utcnow())
+    if stored is not None:
+        consultation.documents.append(ConsultationDocument(file=stored, title=form.title.data))
+        db.session.commit()
+        flash(_("The document is added."), "success")
+        return go_to(url_for("consultations.edit", slug=slug) + "#documents")
     return _edit_page(consultation, _filled_form(consultation), 422, document_form=form)
-
-
-def upload_message(reason: str) -> str:
-    return {
-        "type": _("This kind of file is not accepted. Send a PDF, DOCX, ODT, PNG or JPEG file."),
-        "size": _("This file is too large."),
-        "empty": _("This file is empty."),
-    }[reason]
 
 
 @bp.post("/consultations/<slug>/documents/<int:document_id>/delete")

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.consultations.editing_routes import upload_message
 from app.consultations.routes import load_consultation
 from app.extensions import db
-from app.files.services import UploadRefused, download, remove_attached, store_upload
+from app.files.services import download, remove_attached
+from app.files.uploads import store_from_form
 from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.reference import language_name_in_reader_language
@@ -128,16 +128,12 @@ def details(submission_id: int):
 def add_attachment(submission_id: int):
     submission = load_submission(submission_id, "submission.edit")
     form = AttachmentForm()
-    if form.validate_on_submit():
-        try:
-            stored = store_upload(form.file.data, current_user, utcnow())
-        except UploadRefused as refused:
-            form.file.errors.append(upload_message(refused.reason))
-        else:
-            submission.attachments.append(Attachment(file=stored, title=form.title.data))
-            db.session.commit()
-            flash(_("The file is attached."), "success")
-            return go_to(url_for("submissions.view", submission_id=submission.id) + "#files")
+    stored = store_from_form(form, current_user, utcnow())
+    if stored is not None:
+        submission.attachments.append(Attachment(file=stored, title=form.title.data))
+        db.session.commit()
+        flash(_("The file is attached."), "success")
+        return go_to(url_for("submissions.view", submission_id=submission.id) + "#files")
     return _overview(submission, 422, attachment_form=form)
 
 

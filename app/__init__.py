@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (the whole schema, before anything maps it)
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
+    from app.pagecache import init_page_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    init_page_cache(app)
 
 
 def register_database_pragmas(app: Flask) -> None:

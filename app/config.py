@@ -101,6 +101,10 @@ class Config:
     RATELIMIT_TWO_FACTOR = os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 5 minutes")
     RATELIMIT_SAFETY = os.environ.get("RATELIMIT_SAFETY", "10 per hour")
     # How often an open live board asks whether anything changed (a 304 when not).
+    # How long rendered parts of busy read-only pages are kept (app/pagecache.py); 0: off.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+    # Keep them in Redis (shared by every process) when REDIS_URL is set.
+    PAGE_CACHE_SHARED = True
     BOARD_POLL_SECONDS = int(os.environ.get("BOARD_POLL_SECONDS", "5"))
 
     # Argon2id cost; the library's defaults follow RFC 9106's second recommendation.
@@ -148,6 +152,8 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     BASE_URL = "http://localhost"
     JOBS_SYNCHRONOUS = True
+    # Each test app keeps its own copies; tests of the shared store name their own Redis.
+    PAGE_CACHE_SHARED = False
 
     def __init__(self, **overrides) -> None:
         super().__init__()

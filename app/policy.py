@@ -417,9 +417,9 @@ def _moderate(user, target) -> bool:
 
 
 def instance_focal_point(user) -> bool:
-    from app.safeguarding.queries import instance_focal_point_ids
+    from app.safeguarding.queries import safety_roles
 
-    return signed_in(user) and user.has_two_factor and user.id in instance_focal_point_ids()
+    return signed_in(user) and user.has_two_factor and safety_roles(user)[0]
 
 
 def consultation_focal_point(user, consultation) -> bool:
@@ -433,11 +433,9 @@ def consultation_focal_point(user, consultation) -> bool:
 
 @rule("safety.inbox")
 def _safety_inbox(user, _obj) -> bool:
-    from app.safeguarding.queries import focal_point_anywhere
+    from app.safeguarding.queries import safety_roles
 
-    return instance_focal_point(user) or (
-        signed_in(user) and user.has_two_factor and focal_point_anywhere(user)
-    )
+    return signed_in(user) and user.has_two_factor and any(safety_roles(user))
 
 
 @rule("safety.read")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from flask_htmx import make_response as htmx_response
 from jinja2_fragments.flask import render_block
 
 from app.extensions import htmx
+from app.pagecache import page_cache
 
 
 def wants_fragment() -> bool:
@@ -36,6 +38,64 @@ def render(template: str, fragment: str | None = None, status: int = 200, **cont
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def render_kept(
+    template: str,
+    fragment: str | None,
+    scope: str,
+    parts: tuple,
+    context: Callable[[], dict],
+    keep: Callable[[], bool] = lambda: True,
+) -> Response:
+    """Like `render`, but the page's title and content (or the htmx fragment) come from the
+    page cache when a copy for the same key exists (see app/pagecache.py).
+
+    `context` builds the template's context; it runs only when nothing is kept, and `keep`
+    (asked after it) can refuse to keep what it rendered. Check permissions before calling
+    this, or in `context` when the kept page is the same for everyone who may see it."""
+    cache = page_cache()
+    if cache is None:
+        return render(template, fragment, **context())
+    if fragment and wants_fragment():
+        kept = cache.fetch(
+            scope,
+            (template, fragment, *parts),
+            lambda: {"fragment": render_block(template, fragment, **context())},
+            keep,
+        )
+        body = kept["fragment"]
+    else:
+        page: dict[str, str] = {}
+        kept = cache.fetch(
+            scope,
+            (template, "page", *parts),
+            lambda: _page_blocks(template, page, context()),
+            keep,
+        )
+        body = page.get("html") or render_template("kept_page.html", kept=kept)
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _page_blocks(template: str, page: dict, context: dict) -> dict[str, str]:
+    """Render the whole page once, with the title and content marked, and return those two
+    blocks; the page itself (markers removed) goes into page["html"] for this request."""
+    html = render_template(template, mark_kept_blocks=True, **context)
+    blocks = {name: _between(html, f"<!--kept:{name}-->", f"<!--/kept:{name}-->") for name in KEPT}
+    for name in KEPT:
+        html = html.replace(f"<!--kept:{name}-->", "").replace(f"<!--/kept:{name}-->", "")
+    page["html"] = html
+    return blocks
+
+
+KEPT = ("title", "content")
+
+
+def _between(html: str, start: str, end: str) -> str:
+    first = html.index(start) + len(start)
+    return html[first : html.index(end, first)]
 
 
 def render_fragment(template: str, fragment: str, **context) -> Response:

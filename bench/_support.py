@@ -32,9 +32,9 @@ def app_env(**extra) -> dict[str, str]:
         "INSTANCE_PATH": "/tmp/gcm-bench-instance",
         "RATELIMIT_ENABLED": "false",
         **KEYS,
-        **extra,
     }
-    env.pop("REDIS_URL", None)
+    env.pop("REDIS_URL", None)  # jobs run in the process, unless a script passes REDIS_URL
+    env.update(extra)
     return env
 
 

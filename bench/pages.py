@@ -6,11 +6,17 @@ Loads a fresh PostgreSQL database (BENCH_DATABASE_URL, default gcm_bench on 127.
 with the demo data and N accepted submissions in one consultation, serves the app with
 gunicorn (2 sync workers) beside ../shared/bench/ceiling_app.py, and runs
 `wrk -t2 -c10` against each page right after the ceiling's /list. Target: 0.4 or more.
+
+The app runs twice: as shipped, keeping rendered pages (app/pagecache.py) in Redis
+(BENCH_REDIS_URL, default db 14 on 127.0.0.1; each process keeps its own when Redis is
+down), and with PAGE_CACHE_SECONDS=0, which is what every page costs when it has to be
+rendered (the first view after a change).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 
 from _support import (
@@ -25,7 +31,8 @@ from _support import (
     wrk,
 )
 
-CEILING_PORT, APP_PORT = 5790, 5791
+CEILING_PORT, APP_PORT, UNKEPT_PORT = 5790, 5791, 5792
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def main() -> None:
@@ -45,21 +52,37 @@ def main() -> None:
         ("facilitator dashboard", f"/consultations/{slug}/dashboard", facilitator),
     ]
     ceiling_server = server(gunicorn("ceiling_app:app", CEILING_PORT), CEILING_PORT, SHARED_BENCH)
-    app_server = server(gunicorn("wsgi:app", APP_PORT), APP_PORT, ROOT, app_env())
-    with ceiling_server, app_server:
-        wrk(f"http://127.0.0.1:{APP_PORT}/consultations", seconds=2)  # warm up both
+    store = {"REDIS_URL": REDIS} if _redis_up() else {}
+    print("kept pages in", "Redis" if store else "each process (Redis is down)")
+    app_server = server(gunicorn("wsgi:app", APP_PORT), APP_PORT, ROOT, app_env(**store))
+    unkept = app_env(PAGE_CACHE_SECONDS="0")
+    unkept_server = server(gunicorn("wsgi:app", UNKEPT_PORT), UNKEPT_PORT, ROOT, unkept)
+    with ceiling_server, app_server, unkept_server:
+        for port in (APP_PORT, UNKEPT_PORT):  # warm up
+            wrk(f"http://127.0.0.1:{port}/consultations", seconds=2)
         wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=2)
         print(
-            f"{'page':24} {'req/s':>8} {'median ms':>10} {'ceiling req/s':>14} "
-            f"{'ceiling ms':>11} {'ratio':>6}"
+            f"{'page':24} {'req/s':>7} {'median':>7} {'ceiling':>8} {'ratio':>6}"
+            f" {'unkept':>7} {'median':>7} {'ceiling':>8} {'ratio':>6}"
         )
         for name, path, cookie in pages:
-            ceiling = wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=options.seconds)
-            ours = wrk(f"http://127.0.0.1:{APP_PORT}{path}", cookie, seconds=options.seconds)
-            print(
-                f"{name:24} {ours[0]:8.0f} {ours[1]:10.1f} {ceiling[0]:14.0f} "
-                f"{ceiling[1]:11.1f} {ours[0] / ceiling[0]:6.2f}"
-            )
+            figures = []
+            for port in (APP_PORT, UNKEPT_PORT):
+                ceiling = wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=options.seconds)
+                ours = wrk(f"http://127.0.0.1:{port}{path}", cookie, seconds=options.seconds)
+                figures.append(
+                    f"{ours[0]:7.0f} {ours[1]:7.1f} {ceiling[0]:8.0f} {ours[0] / ceiling[0]:6.2f}"
+                )
+            print(f"{name:24} {' '.join(figures)}")
+
+
+def _redis_up() -> bool:
+    from redis import Redis
+
+    try:
+        return bool(Redis.from_url(REDIS, socket_timeout=1).ping())
+    except Exception:
+        return False
 
 
 def _busy_consultation() -> str:

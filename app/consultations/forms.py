@@ -265,8 +265,7 @@ class ListFilterForm(Form):
         )
         self.language.choices = everything + options(language_choices())
 
+    FILTERS = ("q", "level", "area", "objective", "state", "language")
+
     def values(self) -> dict[str, str]:
-        return {
-            name: self[name].data or ""
-            for name in ("q", "level", "area", "objective", "state", "language")
-        }
+        return {name: self[name].data or "" for name in self.FILTERS}

@@ -84,7 +84,19 @@ def known_areas() -> list[tuple[str, str]]:
     return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).all())
 
 
-def consultation_for_page(slug: str) -> Consultation | None:
+def consultation_row(slug: str) -> Consultation | None:
+    """The consultation and its staff, enough to check who may see it, in one statement."""
+    query = (
+        select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(joinedload(Consultation.staff))
+    )
+    return db.session.execute(query).unique().scalar_one_or_none()
+
+
+def consultation_for_page(slug: str, fresh: bool = False) -> Consultation | None:
+    """The consultation with what its page shows. `fresh` reads it again even when this
+    request loaded it already, so a kept page is never rendered from an older read."""
     query = (
         select(Consultation)
         .where(Consultation.slug == slug)
@@ -96,6 +108,7 @@ def consultation_for_page(slug: str) -> Consultation | None:
             selectinload(Consultation.documents),
             selectinload(Consultation.staff),
         )
+        .execution_options(populate_existing=fresh)
     )
     return db.session.scalar(query)
 

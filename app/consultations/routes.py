@@ -10,14 +10,18 @@ from app.consultations.dashboard import dashboard_data
 from app.consultations.forms import JoinForm, ListFilterForm
 from app.consultations.models import Consultation
 from app.files.services import download
+from app.pagecache import PUBLIC, STAFF
 from app.policy import may, require
 from app.timeutil import utcnow
-from app.web import render
+from app.web import render, render_kept
 
 
-def load_consultation(slug: str, action: str = "consultation.view") -> Consultation:
-    """The consultation, or 404 when it is not visible to this person, or 403."""
-    consultation = queries.consultation_for_page(slug)
+def load_consultation(
+    slug: str, action: str = "consultation.view", lean: bool = False
+) -> Consultation:
+    """The consultation, or 404 when it is not visible to this person, or 403. `lean` loads
+    the row alone, for pages that are kept (app/pagecache.py) and load the rest when needed."""
+    consultation = queries.consultation_row(slug) if lean else queries.consultation_for_page(slug)
     if consultation is None or not may(current_user, "consultation.view", consultation):
         abort(404)
     require(current_user, action, consultation)
@@ -26,14 +30,37 @@ def load_consultation(slug: str, action: str = "consultation.view") -> Consultat
 
 @bp.get("/consultations")
 def index():
+    number = request.args.get("page", 1, type=int)
+    if current_user.is_authenticated or request.args.get("q") or not 1 <= number <= 20:
+        return render("consultations/index.html", "results", **_list_context(number)[0])
+    # Visitors without a search all see the same list: it is kept, by its filters as asked
+    # (only when they are valid, so made-up filters fill no store).
+    asked = sorted((name, request.args.get(name, "")) for name in ListFilterForm.FILTERS)
+    checked = {"valid": False}
+
+    def context() -> dict:
+        built, checked["valid"] = _list_context(number)
+        return built
+
+    return render_kept(
+        "consultations/index.html",
+        "results",
+        PUBLIC,
+        (asked, number),
+        context,
+        keep=lambda: checked["valid"],
+    )
+
+
+def _list_context(number: int) -> tuple[dict, bool]:
+    """The list page's context, and whether its filters were valid."""
     areas = [(area, label) for area, label in _area_choices()]
     filters = ListFilterForm(request.args, areas=areas)
-    values = filters.values() if filters.validate() else ListFilterForm(areas=areas).values()
+    valid = filters.validate()
+    values = filters.values() if valid else ListFilterForm(areas=areas).values()
     now = utcnow()
-    page = queries.list_page(current_user, now, request.args.get("page", 1, type=int), **values)
-    return render(
-        "consultations/index.html", "results", filters=filters, page=page, values=values, now=now
-    )
+    page = queries.list_page(current_user, now, number, **values)
+    return {"filters": filters, "page": page, "values": values, "now": now}, valid
 
 
 def _area_choices():
@@ -48,7 +75,21 @@ def _area_choices():
 
 @bp.get("/consultations/<slug>")
 def view(slug: str):
-    consultation = load_consultation(slug)
+    if current_user.is_authenticated:
+        return render("consultations/view.html", **_page_context(load_consultation(slug)))
+    # Visitors all see the same page, so it is kept. Whether a visitor may see it depends on
+    # the consultation row alone: it is checked when the page is rendered, and any change to
+    # the consultation drops the kept page (app/pagecache.py), so a kept page stands for it.
+    return render_kept(
+        "consultations/view.html",
+        None,
+        PUBLIC,
+        (slug,),
+        lambda: _page_context(load_consultation(slug)),
+    )
+
+
+def _page_context(consultation: Consultation) -> dict:
     now = utcnow()
     owned = queries.owned_organizations(current_user)
     mine = {
@@ -56,8 +97,7 @@ def view(slug: str):
     }
     joinable = [o for o in owned if o.id not in mine]
     shown, others = queries.participant_counts(consultation)
-    return render(
-        "consultations/view.html",
+    return dict(
         consultation=consultation,
         now=now,
         mine=queries.my_participations(current_user, consultation),
@@ -103,14 +143,19 @@ def participants(slug: str):
 
 @bp.get("/consultations/<slug>/dashboard")
 def dashboard(slug: str):
-    consultation = load_consultation(slug, "consultation.dashboard")
-    now = utcnow()
-    return render(
-        "consultations/dashboard.html",
-        consultation=consultation,
-        now=now,
-        data=dashboard_data(consultation, now),
-    )
+    consultation = load_consultation(slug, "consultation.dashboard", lean=True)
+    number = max(request.args.get("page", 1, type=int), 1)
+
+    def context() -> dict:
+        now = utcnow()
+        loaded = queries.consultation_for_page(slug, fresh=True)
+        return {"consultation": loaded, "now": now, "data": dashboard_data(loaded, now, number)}
+
+    # Kept per person (never shared between staff), and only for the first pages.
+    if number > 20:
+        return render("consultations/dashboard.html", **context())
+    parts = (consultation.id, current_user.id, number)
+    return render_kept("consultations/dashboard.html", None, STAFF, parts, context)
 
 
 @bp.get("/consultations/<slug>/documents/<int:document_id>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app.consultations.models import ConsultationStaff
 from app.extensions import db
@@ -19,15 +19,19 @@ def instance_focal_point_ids() -> set[int]:
     return found
 
 
-def focal_point_anywhere(user) -> bool:
-    return (
-        db.session.scalar(
-            select(ConsultationStaff.id)
-            .where(ConsultationStaff.user_id == user.id, ConsultationStaff.role == "focal-point")
-            .limit(1)
+def safety_roles(user) -> tuple[bool, bool]:
+    """(focal point of the instance, focal point of some consultation) for this person: one
+    statement per request, as every page's menu asks."""
+    remembered = g.get("_safety_roles", {}) if has_request_context() else {}
+    if user.id not in remembered:
+        instance = exists().where(InstanceFocalPoint.user_id == user.id)
+        anywhere = exists().where(
+            ConsultationStaff.user_id == user.id, ConsultationStaff.role == "focal-point"
         )
-        is not None
-    )
+        remembered[user.id] = tuple(db.session.execute(select(instance, anywhere)).one())
+        if has_request_context():
+            g._safety_roles = remembered
+    return remembered[user.id]
 
 
 def focal_point_consultation_ids(user) -> set[int]:

@@ -112,3 +112,16 @@ def test_pages_make_a_fixed_number_of_queries(signed_in_client, count_queries, p
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert len(small) == len(large), large
+
+
+def test_dashboard_pages_through_its_lists(signed_in_client):
+    facilitator = make_user(role="facilitator")
+    consultation = make_consultation(facilitator=facilitator)
+    for number in range(52):
+        join_consultation(consultation, make_org(name=f"Org {number:02d}"))
+    client = signed_in_client(facilitator)
+    url = f"/consultations/{consultation.slug}/dashboard"
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    assert "Org 00" in first and "Org 51" not in first
+    assert "Org 51" in second and "Org 00" not in second

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import shutil
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -19,14 +17,14 @@ from app.audit.services import record_event
 from app.compilations.content import accepted_submissions, build_content, contents_summary
 from app.compilations.models import EDITIONS, Compilation, CompilationFile, DownloadRecord
 from app.compilations.render import render_csv, render_docx, render_json
-from app.compilations.typeset import typeset_pdf
+from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.jobs import JobRecord, enqueue, job, report_progress
 from app.timeutil import utcnow
 
 # Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
-# fresh process of its own (starting one costs about a second), so its memory is returned.
+# fresh process of its own (a fraction of a second to start), so its memory is returned.
 SEPARATE_PROCESS_PARAGRAPHS = 2000
 
 
@@ -91,16 +89,18 @@ def build_compilation(
         )
         for edition in EDITIONS
     }
-    progress(0.15, "tables")
-    for edition, content in data.items():
-        (building / f"{edition}.json").write_bytes(render_json(content))
-        (building / f"{edition}.csv").write_bytes(render_csv(content))
-    _pause_for_tests()
-    progress(0.25, "word")
-    for edition, content in data.items():
-        (building / f"{edition}.docx").write_bytes(render_docx(content, now))
-    progress(0.4, "pdf")
-    _typeset(data, building, consultation.title)
+    # Typst starts on the PDFs now and works while the other formats are written.
+    with Typesetting(data, building, consultation.title, _typeset_apart(data)) as pdfs:
+        progress(0.15, "tables")
+        for edition, content in data.items():
+            (building / f"{edition}.json").write_bytes(render_json(content))
+            (building / f"{edition}.csv").write_bytes(render_csv(content))
+        _pause_for_tests()
+        progress(0.25, "word")
+        for edition, content in data.items():
+            (building / f"{edition}.docx").write_bytes(render_docx(content, now))
+        progress(0.4, "pdf")
+        pdfs.finish()
     progress(0.95, "saving")
     return _publish_files(
         consultation, building, number, grouping, language, user_id, job_id, submissions, now
@@ -121,23 +121,11 @@ def _next_number(consultation: Consultation) -> int:
     return (latest or 0) + 1
 
 
-def _typeset(data: dict, building: Path, title: str) -> None:
-    jobs = [
-        (content, str(building / f"pdf-{edition}"), str(building / f"{edition}.pdf"), title)
-        for edition, content in data.items()
-    ]
-    paragraphs = sum(len(i["paragraphs"]) for g in data["restricted"]["groups"] for i in g["items"])
-    if paragraphs < SEPARATE_PROCESS_PARAGRAPHS:
-        for args in jobs:
-            typeset_pdf(*args)
-        return
-    # Typst lays out on every core already, so the editions go one after the other (two
-    # at once took as long and twice the memory), each in a fresh process that gives its
-    # memory back when done; spawned, not forked, which would copy database connections.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        for args in jobs:
-            pool.submit(typeset_pdf, *args).result()
+def _typeset_apart(data: dict) -> bool:
+    """Large compilations are typeset in fresh processes (see typeset.Typesetting)."""
+    restricted = data["restricted"]["groups"]
+    paragraphs = sum(len(item["paragraphs"]) for group in restricted for item in group["items"])
+    return paragraphs >= SEPARATE_PROCESS_PARAGRAPHS
 
 
 def _publish_files(

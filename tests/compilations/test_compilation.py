@@ -8,6 +8,7 @@ import zipfile
 
 import pikepdf
 import pypdf
+import pytest
 from sqlalchemy import select
 
 from app.compilations.models import Compilation
@@ -170,3 +171,18 @@ def test_versions_are_numbered_and_immutable(app, scenario, db):
             import hashlib
 
             assert hashlib.sha256(file_path(stored).read_bytes()).hexdigest() == stored.sha256
+
+
+def test_a_failed_typesetting_process_leaves_no_version_and_says_why(
+    app, scenario, db, monkeypatch, tmp_path
+):
+    from app.compilations import services, typeset
+
+    broken = tmp_path / "broken.typ"
+    broken.write_text('#let data = json("data.json")\n#data.no_such_field\n')
+    monkeypatch.setattr(typeset, "TEMPLATE", broken)
+    monkeypatch.setattr(services, "SEPARATE_PROCESS_PARAGRAPHS", 0)
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="restricted edition"):
+        _build(scenario)
+    db.session.rollback()
+    assert db.session.scalars(select(Compilation)).all() == []

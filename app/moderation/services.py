@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.models import AuditEvent
 from app.audit.services import record_event
@@ -219,12 +219,31 @@ def queue(consultation) -> list[QueueItem]:
     grouped: dict[tuple[str, int], list[Flag]] = {}
     for open_flag in db.session.scalars(query):
         grouped.setdefault((open_flag.target_type, open_flag.target_id), []).append(open_flag)
-    items = []
-    for (kind, target_id), flags in grouped.items():
-        target = load_target(kind, target_id)
-        if target is not None:
-            items.append(QueueItem(target, flags))
+    targets = _queued_targets(consultation, grouped)
+    items = [QueueItem(targets[key], flags) for key, flags in grouped.items() if key in targets]
     return sorted(items, key=lambda item: -len(item.flags))
+
+
+def _queued_targets(consultation, keys) -> dict[tuple[str, int], Target]:
+    """The flagged texts of one consultation's queue, with what their links need, in a
+    fixed number of statements (not one per text)."""
+    from app.sessions.models import Contribution
+    from app.submissions.models import Comment
+
+    wanted = {kind: [i for k, i in keys if k == kind] for kind in ("comment", "contribution")}
+    comments = db.session.scalars(
+        select(Comment)
+        .where(Comment.id.in_(wanted["comment"]))
+        .options(selectinload(Comment.section))
+    )
+    contributions = db.session.scalars(
+        select(Contribution).where(Contribution.id.in_(wanted["contribution"]))
+    )
+    found = {("comment", c.id): Target("comment", c, consultation) for c in comments}
+    found |= {
+        ("contribution", c.id): Target("contribution", c, consultation) for c in contributions
+    }
+    return found
 
 
 def hidden_texts(consultation) -> list[Target]:

@@ -147,3 +147,45 @@ def test_code_of_conduct_explains_flags_and_links_to_safety_reports(client):
     page = client.get("/code-of-conduct").get_data(as_text=True)
     assert "What happens when something is flagged" in page
     assert 'href="/safety/report"' in page
+
+
+def test_queue_makes_a_fixed_number_of_queries(signed_in_client, db, count_queries):
+    from app.submissions.comments import add_comment
+    from app.timeutil import utcnow
+
+    facilitator, consultation, owner, editor, comment = _comment_world(db)
+    session = make_session(consultation, state="live")
+    member = make_user()
+    org = make_org(member)
+    register_for(session, member, org)
+    section = comment.section
+    staff = signed_in_client(facilitator)
+    url = f"/consultations/{consultation.slug}/moderation"
+
+    def flag_more(first: int, count: int) -> None:
+        from flask import current_app
+
+        for number in range(first, first + count):
+            with current_app.test_request_context("/"):
+                text = add_comment(editor, section, f"Comment {number}", None, None, utcnow())
+            point = make_contribution(session, member, org, body=f"Point {number}")
+            for kind, target in (("comment", text), ("contribution", point)):
+                db.session.add(
+                    Flag(
+                        consultation_id=consultation.id,
+                        target_type=kind,
+                        target_id=target.id,
+                        reporter_id=owner.id,
+                        reason="abuse",
+                        created_at=utcnow(),
+                    )
+                )
+        db.session.commit()
+
+    flag_more(0, 2)
+    with count_queries() as small:
+        assert "Point 1" in staff.get(url).get_data(as_text=True)
+    flag_more(2, 10)
+    with count_queries() as large:
+        assert "Point 11" in staff.get(url).get_data(as_text=True)
+    assert len(large) == len(small)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit.services import record_event
 from app.extensions import db
@@ -111,7 +111,16 @@ def register(user, session: ConsultationSession, organization, now: datetime):
 
 
 def _lock(session: ConsultationSession) -> None:
-    """Serialize registrations of one session, so the last seat is given only once."""
+    """Serialize registrations of one session, so the last seat is given only once: a row
+    lock on PostgreSQL; on SQLite, a no-op write first, which takes the database's write
+    lock (waiting for it), like BEGIN IMMEDIATE."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        same = ConsultationSession.board_version
+        db.session.execute(
+            update(ConsultationSession)
+            .where(ConsultationSession.id == session.id)
+            .values(board_version=same)
+        )
     db.session.execute(
         select(ConsultationSession.id).where(ConsultationSession.id == session.id).with_for_update()
     )

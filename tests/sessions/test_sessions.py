@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.notifications.models import Notification
@@ -254,3 +254,47 @@ def test_export_lists_my_sessions_points_and_flags_but_no_report_text(signed_in_
     assert [r["status"] for r in data["safety_reports_made_with_your_name"]] == ["received"]
     assert "followed me home" not in json.dumps(data)
     assert "Bob's point." not in json.dumps(data)
+
+
+def test_the_last_place_is_given_once_under_concurrent_registrations(app, db):
+    """Eight people register at the same instant, each in their own thread and database
+    connection, for a session with one place left: exactly one gets it."""
+    import threading
+
+    from app.sessions.services import SessionFull, register
+
+    consultation = make_consultation()
+    people = [make_user() for _ in range(9)]
+    org = make_org(people[0], members=dict.fromkeys(people[1:], "viewer"))
+    join_consultation(consultation, org)
+    session = make_session(consultation, state="upcoming", capacity=2)
+    register_for(session, people[0], org)
+    db.session.commit()
+    ids = (session.id, org.id, consultation.id)
+    start, outcomes = threading.Barrier(8), []
+
+    def attempt(user_id: int) -> None:
+        with app.app_context():
+            from app.auth.models import User
+            from app.organizations.models import Organization
+
+            user = db.session.get(User, user_id)
+            target = db.session.get(ConsultationSession, ids[0])
+            organization = db.session.get(Organization, ids[1])
+            start.wait()
+            try:
+                register(user, target, organization, utcnow())
+                db.session.commit()
+                outcomes.append("registered")
+            except SessionFull:
+                db.session.rollback()
+                outcomes.append("full")
+
+    threads = [threading.Thread(target=attempt, args=(p.id,)) for p in people[1:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["full"] * 7 + ["registered"]
+    count = db.session.scalar(select(func.count()).where(SessionRegistration.session_id == ids[0]))
+    assert count == 2

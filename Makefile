@@ -62,7 +62,7 @@ test-postgres: catalogs
 
 # Extract every marked string and merge it into all catalogs (then translate the new ones).
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 -k lazy_pgettext:1c,2 --no-location \
 		--sort-output -w 100 -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 100
 

@@ -65,8 +65,7 @@ def problems(locale: str, source: Catalog | None = None) -> list[str]:
     for message in source or template():
         if not message.id:
             continue
-        key = message.id
-        translated = catalog.get(key if isinstance(key, str) else key[0])
+        translated = catalog.get(_key(message.id), context=message.context)
         label = _ids(message)[0][:60]
         if translated is None or not all(_forms(translated)):
             found.append(f"{locale}: missing: {label}")
@@ -86,24 +85,28 @@ def todo(locale: str) -> list[dict]:
     for message in template():
         if not message.id:
             continue
-        existing = catalog.get(message.id if isinstance(message.id, str) else message.id[0])
+        existing = catalog.get(_key(message.id), context=message.context)
         if existing is not None and all(_forms(existing)) and not existing.fuzzy:
             continue
         if message.pluralizable:
-            items.append(
-                {"id": message.id[0], "plural": message.id[1], "forms": catalog.num_plurals}
-            )
+            item = {"id": message.id[0], "plural": message.id[1], "forms": catalog.num_plurals}
         else:
-            items.append({"id": message.id})
+            item = {"id": message.id}
+        if message.context:
+            item["context"] = message.context
+        items.append(item)
     return items
 
 
-def _put(catalog: Catalog, message_id, string) -> None:
+def _key(message_id) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _put(catalog: Catalog, message_id, string, context: str | None = None) -> None:
     """Set a translation (babel's Catalog.add keeps an existing entry's old string)."""
-    key = message_id if isinstance(message_id, str) else message_id[0]
-    existing = catalog.get(key)
+    existing = catalog.get(_key(message_id), context=context)
     if existing is None:
-        catalog.add(message_id, string)
+        catalog.add(message_id, string, context=context)
     else:
         existing.string = string
         existing.flags.discard("fuzzy")
@@ -112,10 +115,11 @@ def _put(catalog: Catalog, message_id, string) -> None:
 def fill(locale: str, entries: list[dict]) -> int:
     catalog, count = load(locale), 0
     for entry in entries:
+        context = entry.get("context")
         if "strs" in entry:
-            _put(catalog, (entry["id"], entry["plural"]), tuple(entry["strs"]))
+            _put(catalog, (entry["id"], entry["plural"]), tuple(entry["strs"]), context)
         else:
-            _put(catalog, entry["id"], entry["str"])
+            _put(catalog, entry["id"], entry["str"], context)
         count += 1
     save(catalog, locale)
     return count
@@ -125,7 +129,8 @@ def english() -> None:
     catalog = load("en")
     for message in template():
         if message.id:
-            _put(catalog, message.id, tuple(message.id) if message.pluralizable else message.id)
+            string = tuple(message.id) if message.pluralizable else message.id
+            _put(catalog, message.id, string, message.context)
     save(catalog, "en")
 
 

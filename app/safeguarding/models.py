@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,11 +12,13 @@ from app.extensions import db
 from app.security import EncryptedText
 from app.timeutil import utcnow
 
+# With a context: "Closed" and "Received" are said differently of a report than of a
+# consultation in some languages (gender in Arabic; "Diterima" is "Accepted" in Indonesian).
 STATUS_LABELS = {
-    "received": _l("Received"),
-    "in-review": _l("A focal point is looking at it"),
-    "acting": _l("Action taken, with your consent"),
-    "closed": _l("Closed"),
+    "received": lazy_pgettext("safety report status", "Received"),
+    "in-review": lazy_pgettext("safety report status", "A focal point is looking at it"),
+    "acting": lazy_pgettext("safety report status", "Action taken, with your consent"),
+    "closed": lazy_pgettext("safety report status", "Closed"),
 }
 
 

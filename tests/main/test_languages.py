@@ -29,6 +29,8 @@ def fresh_template(tmp_path_factory):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "-o",
             str(out),
@@ -88,3 +90,20 @@ def test_dates_follow_language_and_time_zone(app):
             arabic = in_zone(moment, "Asia/Kathmandu")
     assert "10:15" in english and "Asia/Kathmandu" in english
     assert arabic != english
+
+
+def test_a_closed_report_and_a_closed_consultation_are_said_each_in_their_own_words(app):
+    """Words with a context ("safety report status") get their own translation: in Arabic a
+    report (masculine) is closed differently from a consultation (feminine)."""
+    from app.consultations.models import STATE_LABELS, ConsultationState
+    from app.safeguarding.models import STATUS_LABELS
+
+    # A fresh app context each time, as each request has: Flask-Babel keeps the catalog there.
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "ar"}):
+        report, consultation = (
+            str(STATUS_LABELS["closed"]),
+            str(STATE_LABELS[ConsultationState.CLOSED]),
+        )
+    assert (report, consultation) == ("مغلق", "مغلقة")
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "id"}):
+        assert str(STATUS_LABELS["received"]) == "Sudah masuk"  # not "Diterima" (accepted)

@@ -76,9 +76,10 @@ STAFF_ONLY = {"submissions", "sections", "section_objectives", "coauthors", "att
 
 
 class MemoryStore:
-    """Per-process copies with an expiry, the oldest dropped first beyond `size`."""
+    """Per-process copies with an expiry, the oldest dropped first beyond `size` (a kept
+    page is 10 to 30 kB, so at most about 30 MB per process)."""
 
-    def __init__(self, size: int = 2000, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, size: int = 1000, clock: Callable[[], float] = time.monotonic):
         self.size, self.clock = size, clock
         self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._generations: dict[str, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -58,7 +59,14 @@ def language_name(code: str) -> str:
 
 def in_zone(moment: datetime, zone: str, fmt: str = "medium") -> str:
     """A moment shown in a given time zone, formatted for the reader's language."""
-    text = babel_dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
+    return _in_zone(moment, zone, fmt, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _in_zone(moment: datetime, zone: str, fmt: str, locale: str) -> str:
+    # Babel takes about 40 µs per call, and tables repeat the same moment on every row
+    # (the consultation's deadline on the dashboard).
+    text = babel_dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=locale)
     return f"{text} ({zone})"
 
 

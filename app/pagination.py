@@ -38,8 +38,10 @@ class RowPage:
         return self.page + 1
 
 
-def paginate_rows(query: Select, page: int, per_page: int) -> RowPage:
+def paginate_rows(query: Select, page: int, per_page: int, total: int | None = None) -> RowPage:
+    """One page of rows; `total` saves the count when the caller knows it already."""
     page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(rows, page, per_page, total)

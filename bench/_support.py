@@ -1,4 +1,5 @@
-"""Shared helpers for the benchmark scripts: a fresh PostgreSQL database, servers, wrk."""
+"""Shared helpers for the benchmark scripts: a fresh PostgreSQL database, servers, wrk,
+and what /proc says of processes."""
 
 from __future__ import annotations
 
@@ -103,12 +104,16 @@ def server(args: list[str], port: int, cwd: Path, env: dict | None = None):
 
 
 def gunicorn(app: str, port: int, workers: int = 2, worker_class: str = "sync") -> list[str]:
+    # gunicorn reads ./gunicorn.conf.py (threads = 4) and turns "sync" into "gthread"
+    # when threads > 1: sync workers need --threads 1 said explicitly.
+    threads = ["--threads", "1"] if worker_class == "sync" else []
     return [
         GUNICORN,
         "-w",
         str(workers),
         "-k",
         worker_class,
+        *threads,
         "-b",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -148,3 +153,57 @@ def session_cookie(username: str) -> str:
             {"_user_id": user.get_id(), "_fresh": True, "seen": int(time.time()) + 3600}
         )
         return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(int(entry))) and int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """The process and everything it started, at any depth."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children(current))
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time of a process so far, in clock ticks."""
+    fields = _stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else 0
+
+
+def rss(pid: int) -> int:
+    """Resident memory of a process, in bytes."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def busiest_worker_share(workers: list[int], run):
+    """Run `run()` and say what share of the workers' CPU time the busiest one used: about
+    0.5 with two workers sharing the load, 1.0 when one took every connection."""
+    before = {pid: cpu_ticks(pid) for pid in workers}
+    result = run()
+    used = [cpu_ticks(pid) - before[pid] for pid in workers]
+    return result, max(used) / sum(used) if sum(used) else 0.0

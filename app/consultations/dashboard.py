@@ -37,7 +37,8 @@ def dashboard_data(consultation: Consultation, now: datetime, page: int = 1) -> 
         if o.number in in_scope or counts.get(o.number)
     ]
     data.submissions_by_state = submission_counts(consultation)
-    data.submissions = submission_rows(consultation, page)
+    total = sum(data.submissions_by_state.values())
+    data.submissions = submission_rows(consultation, page, total)
     data.deadlines = upcoming_deadlines(consultation, now)
     return data
 
@@ -80,7 +81,7 @@ def participants_page(consultation: Consultation, page: int):
     return paginate_rows(query, page, PAGE_SIZE)
 
 
-def submission_rows(consultation: Consultation, page: int):
+def submission_rows(consultation: Consultation, page: int, total: int | None = None):
     """Each submission's lead, state and deadline (not its text: drafts stay private)."""
     from app.submissions.models import Submission
 
@@ -95,7 +96,7 @@ def submission_rows(consultation: Consultation, page: int):
         .where(Submission.consultation_id == consultation.id)
         .order_by(Submission.created_at, Submission.id)
     )
-    return paginate_rows(query, page, PAGE_SIZE)
+    return paginate_rows(query, page, PAGE_SIZE, total)
 
 
 def submission_counts(consultation: Consultation) -> dict[str, int]:

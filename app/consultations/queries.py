@@ -94,9 +94,20 @@ def consultation_row(slug: str) -> Consultation | None:
     return db.session.execute(query).unique().scalar_one_or_none()
 
 
-def consultation_for_page(slug: str, fresh: bool = False) -> Consultation | None:
-    """The consultation with what its page shows. `fresh` reads it again even when this
-    request loaded it already, so a kept page is never rendered from an older read."""
+def consultation_for_dashboard(slug: str) -> Consultation | None:
+    """The consultation with its objectives, read again even when this request loaded it
+    already, so a kept dashboard is never rendered from an older read."""
+    query = (
+        select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(selectinload(Consultation.objective_rows))
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(query)
+
+
+def consultation_for_page(slug: str) -> Consultation | None:
+    """The consultation with what its page shows."""
     query = (
         select(Consultation)
         .where(Consultation.slug == slug)
@@ -108,7 +119,6 @@ def consultation_for_page(slug: str, fresh: bool = False) -> Consultation | None
             selectinload(Consultation.documents),
             selectinload(Consultation.staff),
         )
-        .execution_options(populate_existing=fresh)
     )
     return db.session.scalar(query)
 

@@ -148,7 +148,7 @@ def dashboard(slug: str):
 
     def context() -> dict:
         now = utcnow()
-        loaded = queries.consultation_for_page(slug, fresh=True)
+        loaded = queries.consultation_for_dashboard(slug)
         return {"consultation": loaded, "now": now, "data": dashboard_data(loaded, now, number)}
 
     # Kept per person (never shared between staff), and only for the first pages.

@@ -176,6 +176,24 @@ def _view_consultation(user, consultation) -> bool:
     return runs(user, consultation) or staffs(user, consultation, "un-reviewer")
 
 
+def viewable_consultations(user):
+    """The rule above as a SQL condition, for lists: published consultations, all of them
+    for admins, and unpublished ones to their facilitators and UN reviewers."""
+    from sqlalchemy import or_, select, true
+
+    from app.consultations.models import Consultation, ConsultationStaff
+
+    if is_admin(user):
+        return true()
+    roles = [role for role in ("facilitator", "un-reviewer") if is_staff(user, role)]
+    if not roles:
+        return Consultation.published.is_(True)
+    staffed = select(ConsultationStaff.consultation_id).where(
+        ConsultationStaff.user_id == user.id, ConsultationStaff.role.in_(roles)
+    )
+    return or_(Consultation.published.is_(True), Consultation.id.in_(staffed))
+
+
 @rule("consultation.create", "review.manage")
 def _create_consultation(user, _obj) -> bool:
     return is_facilitator(user) or is_admin(user)

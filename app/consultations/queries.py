@@ -4,33 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.consultations.models import (
     Consultation,
     ConsultationLanguage,
     ConsultationObjective,
-    ConsultationStaff,
     Participation,
     Review,
 )
 from app.extensions import db
 from app.organizations.models import Membership, Organization
+from app.policy import viewable_consultations
 
 PAGE_SIZE = 20
-
-
-def _visible_to(user) -> object:
-    """Published consultations, and unpublished ones to their staff and admins."""
-    if user.is_authenticated and user.role == "admin" and user.has_two_factor:
-        return Consultation.id.is_not(None)
-    if user.is_authenticated and user.has_two_factor:
-        staffed = select(ConsultationStaff.consultation_id).where(
-            ConsultationStaff.user_id == user.id
-        )
-        return or_(Consultation.published.is_(True), Consultation.id.in_(staffed))
-    return Consultation.published.is_(True)
 
 
 def _state_condition(state: str, now: datetime):
@@ -48,7 +36,7 @@ def _state_condition(state: str, now: datetime):
 def list_page(
     user, now: datetime, page: int, *, q="", level="", area="", objective="", state="", language=""
 ):
-    query = select(Consultation).join(Consultation.review).where(_visible_to(user))
+    query = select(Consultation).join(Consultation.review).where(viewable_consultations(user))
     if q:
         escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Consultation.search_text.like(f"%{escaped}%", escape="\\"))

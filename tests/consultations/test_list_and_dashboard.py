@@ -125,3 +125,23 @@ def test_dashboard_pages_through_its_lists(signed_in_client):
     second = client.get(f"{url}?page=2").get_data(as_text=True)
     assert "Org 00" in first and "Org 51" not in first
     assert "Org 51" in second and "Org 00" not in second
+
+
+@pytest.mark.parametrize("role", ["focal-point", "un-reviewer", "facilitator"])
+def test_the_list_shows_an_unpublished_consultation_to_exactly_those_who_may_open_it(
+    signed_in_client, role
+):
+    """The list's filter and the policy rule "consultation.view" must agree: a safeguarding
+    focal point of a draft consultation sees neither its page nor its title."""
+    from app.consultations.models import ConsultationStaff
+
+    account_role = role if role != "focal-point" else "member"
+    person = make_user(role=account_role, two_factor=True)
+    consultation = make_consultation(title="Unpublished draft", state="draft")
+    consultation.staff.append(ConsultationStaff(user_id=person.id, role=role))
+    _db.session.commit()
+    client = signed_in_client(person)
+    opens = client.get(f"/consultations/{consultation.slug}").status_code == 200
+    listed = "Unpublished draft" in client.get("/consultations").get_data(as_text=True)
+    assert listed == opens
+    assert opens == (role != "focal-point")

@@ -1,7 +1,7 @@
 """Imports every model, so that Alembic and create_all (in tests) see the whole schema."""
 
 from app.audit.models import AuditEvent  # noqa: F401
-from app.auth.models import AccountToken, RecoveryCode, User  # noqa: F401
+from app.auth.models import AccountSession, AccountToken, RecoveryCode, User  # noqa: F401
 from app.compilations.models import Compilation, CompilationFile, DownloadRecord  # noqa: F401
 from app.consultations.models import (  # noqa: F401
     Consultation,

@@ -47,6 +47,7 @@ CSRF_SLOT = "\x00csrf\x00"
 
 # Tables that no kept page shows: changing them bumps no generation.
 NEVER_SHOWN = {
+    "account_sessions",
     "account_tokens",
     "audit_events",
     "coauthor_links",

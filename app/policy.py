@@ -251,24 +251,39 @@ def _memberships(user):
 SUBMITTED_STATES = {"submitted", "accepted", "returned", "sign-off"}
 
 
+def writes(user, submission) -> bool:
+    """A member (any role) of one of the organizations writing the submission."""
+    return bool(_roles_in(user, submission.organization_ids()))
+
+
+def _sent(submission) -> bool:
+    return submission.state in SUBMITTED_STATES - {"sign-off"}
+
+
 @rule("submission.view")
 def _view_submission(user, submission) -> bool:
-    if _roles_in(user, submission.organization_ids()):
+    """The whole submission: who writes it, its history, comments and files. Its writers,
+    and once sent, the facilitators who decide on it. Everyone else who may read it sees
+    only its credit line (see the two rules below)."""
+    if writes(user, submission):
         return True
-    consultation = submission.consultation
-    if submission.state in SUBMITTED_STATES - {"sign-off"} and (
-        runs(user, consultation) or staffs(user, consultation, "un-reviewer")
-    ):
-        return True
-    return _may_endorse_reader(user, submission)
+    return _sent(submission) and runs(user, submission.consultation)
 
 
-def _may_endorse_reader(user, submission) -> bool:
-    """Accepted, non-confidential texts can be read by owners of verified organizations,
-    who may sign on to them."""
+@rule("submission.read_restricted")
+def _read_restricted(user, submission) -> bool:
+    """The consultation's UN reviewers read sent texts as the restricted edition credits them."""
+    return _sent(submission) and staffs(user, submission.consultation, "un-reviewer")
+
+
+@rule("submission.read_public")
+def _read_public(user, submission) -> bool:
+    """Accepted, non-confidential texts, as the public edition credits them: owners of
+    verified organizations read them, to decide whether to sign on."""
     if submission.state != "accepted" or submission.effective_attribution() == "confidential":
         return False
-    return any(m.role == "owner" and m.organization.is_verified for m in _memberships(user))
+    memberships = _memberships(user) if signed_in(user) else []
+    return any(m.role == "owner" and m.organization.is_verified for m in memberships)
 
 
 @rule("submission.edit", "submission.comment")
@@ -278,11 +293,7 @@ def _edit_submission(user, submission) -> bool:
 
 @rule("submission.read_comments")
 def _read_comments(user, submission) -> bool:
-    if _roles_in(user, submission.organization_ids()):
-        return True
-    return submission.state in SUBMITTED_STATES - {"sign-off"} and runs(
-        user, submission.consultation
-    )
+    return _view_submission(user, submission)
 
 
 @rule("submission.manage")

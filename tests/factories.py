@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pyotp
 
@@ -87,12 +86,20 @@ def totp_now(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).now()
 
 
+def signed_in_cookie(user: User) -> dict:
+    """The contents of a signed-in session cookie, with its session row (committed)."""
+    from app.auth.sessions import SESSION_TOKEN, open_account_session
+
+    token = open_account_session(user, utcnow())
+    db.session.commit()
+    return {"_user_id": user.get_id(), "_fresh": True, SESSION_TOKEN: token}
+
+
 def sign_in(client, user: User) -> None:
     """Put a signed-in session into a test client without going through the forms."""
+    contents = signed_in_cookie(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        session["seen"] = int(time.time())
+        session.update(contents)
         session.permanent = True
 
 

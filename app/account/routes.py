@@ -94,9 +94,9 @@ def password():
     except services.WrongPassword:
         form.current_password.errors.append(_("This is not your current password."))
         return _page(422, password_form=form)
-    db.session.commit()
-    # Other devices are now signed out; this one stays in with the new session version.
+    # Other devices are now signed out; this one stays in with a new session.
     start_session(current_user._get_current_object())
+    db.session.commit()
     flash(_("Your password is changed. Other devices are signed out."), "success")
     return go_to(url_for("account.index"))
 
@@ -199,7 +199,7 @@ def delete():
         return _page(422, delete_form=form)
     except services.DeletionBlocked as blocked:
         return _page(409, delete_form=form, deletion_reasons=blocked.reasons)
-    db.session.commit()
     end_session()
+    db.session.commit()
     flash(_("Your account is deleted."), "success")
     return go_to(url_for("main.home"))

@@ -100,6 +100,24 @@ class RecoveryCode(db.Model):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
+class AccountSession(db.Model):
+    """One signed-in browser. Its cookie holds a random token; only the token's hash is kept.
+
+    Deleting the row signs that browser out on every process at once (sign-out, idle
+    timeout, "sign out everywhere", password change). Nothing about the device or its
+    address is kept: only when the session began and when it was last active.
+    """
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    # Raised at most once a minute by activity; the idle timeout counts from it.
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class AccountToken(db.Model):
     """A single-use link sent by e-mail: a password reset or an e-mail confirmation."""
 

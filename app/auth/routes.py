@@ -62,6 +62,7 @@ def sign_up():
         services.request_email_confirmation(user, form.email.data, utcnow())
     db.session.commit()
     start_session(user)
+    db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, first_time=True)
 
 
@@ -95,9 +96,9 @@ def sign_in():
 def _pending_user() -> User | None:
     if int(time.time()) - session.get("pending_at", 0) > PENDING_SECONDS:
         return None
-    from app.auth.sessions import load_user
+    from app.auth.sessions import account_for_identity
 
-    return load_user(session.get("pending_user", ""))
+    return account_for_identity(session.get("pending_user", ""))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -125,6 +126,7 @@ def second_factor():
 @bp.post("/sign-out")
 def sign_out():
     end_session()
+    db.session.commit()
     flash(_("You are signed out."), "info")
     return go_to(url_for("main.home"))
 
@@ -132,9 +134,9 @@ def sign_out():
 @bp.post("/sign-out-everywhere")
 @login_required
 def sign_out_everywhere():
-    services.sign_out_everywhere(current_user, utcnow())
-    db.session.commit()
+    services.sign_out_everywhere(current_user._get_current_object(), utcnow())
     end_session()
+    db.session.commit()
     flash(_("You are signed out on every device."), "info")
     return go_to(url_for("main.home"))
 

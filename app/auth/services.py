@@ -16,6 +16,7 @@ from app.auth.passwords import (
     spend_equal_time,
     verify_password,
 )
+from app.auth.sessions import close_account_sessions
 from app.auth.tokens import TokenExpired, TokenInvalid, issue_token, redeem_token
 from app.extensions import db
 from app.mail import queue_email
@@ -129,6 +130,7 @@ def set_password(user: User, password: str, now: datetime, reason: str) -> None:
     """A new password signs the account out everywhere else."""
     user.password_hash = hash_password(password)
     user.session_version += 1
+    close_account_sessions(user)
     record_event(user, "password.changed", user, now=now, reason=reason)
 
 
@@ -158,6 +160,7 @@ def reset_with_recovery_code(identifier: str, code: str, password: str, now: dat
 
 def sign_out_everywhere(user: User, now: datetime) -> None:
     user.session_version += 1
+    close_account_sessions(user)
     record_event(user, "sessions.revoked", user, now=now)
 
 

@@ -1,16 +1,30 @@
-"""Who is signed in: session identity, idle timeout, and the staff second-factor rule."""
+"""Who is signed in: session identity, idle timeout, and the staff second-factor rule.
+
+A signed-in browser holds, in its signed cookie, the account id and a random session token.
+The token's hash is a row in `account_sessions`; without that row the cookie is worthless.
+So signing out, the idle timeout and "sign out everywhere" end a session on every process
+at once, and a copied cookie cannot be replayed afterwards. Nothing in the cookie or the row
+comes from the client's address or browser (Flask-Login's `_id`, a hash of both, is removed).
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import delete, select
 
-from app.auth.models import User
+from app.auth.models import AccountSession, User
 from app.extensions import db, htmx, login_manager
+from app.timeutil import utcnow
+from app.tokens import new_token, token_digest
+
+SESSION_TOKEN = "sid"
+# Activity moves the idle timer at most this often, so a busy page costs no write per click.
+TOUCH_EVERY = timedelta(minutes=1)
 
 # Views that do not count as activity (polling), and do not extend the idle timer.
 _PASSIVE_VIEWS: set[Callable] = set()
@@ -32,15 +46,42 @@ def passive(view: Callable) -> Callable:
     return view
 
 
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+def _parse_identity(identity: str) -> tuple[int, int] | None:
+    user_id, _, version = identity.partition(".")
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    return int(user_id), int(version)
+
+
+def account_for_identity(identity: str) -> User | None:
+    """The account a cookie's identity names, if its session version still holds.
+
+    Used between the password and the second factor, before a session exists.
+    """
+    parsed = _parse_identity(identity)
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    if user is None or user.session_version != parsed[1]:
         return None  # signed out everywhere, or the password changed
     return user
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    parsed = _parse_identity(identity)
+    token = session.get(SESSION_TOKEN)
+    if parsed is None or not isinstance(token, str):
+        return None
+    row = db.session.execute(
+        select(User, AccountSession)
+        .join(AccountSession, AccountSession.user_id == User.id)
+        .where(User.id == parsed[0], AccountSession.token_hash == token_digest(token))
+    ).first()
+    if row is None or row.User.session_version != parsed[1]:
+        return None
+    g.account_session = row.AccountSession
+    return row.User
 
 
 @login_manager.unauthorized_handler
@@ -55,43 +96,94 @@ def unauthorized():
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
+def open_account_session(user: User, now: datetime) -> str:
+    """A new session row for this account; the token (returned) goes only into the cookie."""
+    token = new_token()
+    db.session.add(
+        AccountSession(
+            user_id=user.id, token_hash=token_digest(token), created_at=now, last_seen_at=now
+        )
+    )
+    return token
+
+
+def close_account_sessions(user: User, *, keep: str | None = None) -> None:
+    """End every session of this account (all but the one whose token is `keep`)."""
+    query = delete(AccountSession).where(AccountSession.user_id == user.id)
+    if keep:
+        query = query.where(AccountSession.token_hash != token_digest(keep))
+    db.session.execute(query)
+
+
+def purge_idle_sessions(now: datetime) -> None:
+    """Delete sessions idle for longer than the timeout (they can never be used again)."""
+    cutoff = now - current_app.config["IDLE_TIMEOUT"]
+    db.session.execute(delete(AccountSession).where(AccountSession.last_seen_at < cutoff))
+
+
 def start_session(user: User) -> None:
-    """A fresh session for a fresh sign-in: nothing from before is carried over."""
+    """A fresh session for a fresh sign-in: nothing from before is carried over.
+
+    The caller commits, so the new session row exists before the cookie is used.
+    """
     locale = session.get("locale")
+    _close_current()
     session.clear()
     if locale:
         session["locale"] = locale
     session.permanent = True
     login_user(user)
-    session["seen"] = int(time.time())
+    # Flask-Login stores a hash of the client's address and browser; we keep neither.
+    session.pop("_id", None)
+    now = utcnow()
+    purge_idle_sessions(now)
+    session[SESSION_TOKEN] = open_account_session(user, now)
 
 
 def end_session() -> None:
+    """Sign out this browser: its session row is deleted (the caller commits)."""
     locale = session.get("locale")
+    _close_current()
     logout_user()
     session.clear()
     if locale:
         session["locale"] = locale
 
 
+def _close_current() -> None:
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        db.session.execute(
+            delete(AccountSession).where(AccountSession.token_hash == token_digest(token))
+        )
+
+
+def current_session_token() -> str | None:
+    token = session.get(SESSION_TOKEN)
+    return token if isinstance(token, str) else None
+
+
 def register_session_rules(app: Flask) -> None:
-    login_manager.session_protection = None  # identity is the session version, not the IP
+    login_manager.session_protection = None  # identity is the session row, not the address
 
     @app.before_request
     def enforce_idle_timeout():
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
-        now = int(time.time())
-        seen = session.get("seen", 0)
-        if now - seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        account_session = g.account_session
+        now = utcnow()
+        if now - account_session.last_seen_at > current_app.config["IDLE_TIMEOUT"]:
             end_session()
+            db.session.commit()
             g.signed_out_idle = True
             if htmx:
                 return unauthorized()
             flash(_l("You were signed out after a while without activity."), "info")
             return None
-        if current_app.view_functions.get(request.endpoint) not in _PASSIVE_VIEWS:
-            session["seen"] = now
+        active = current_app.view_functions.get(request.endpoint) not in _PASSIVE_VIEWS
+        if active and now - account_session.last_seen_at >= TOUCH_EVERY:
+            account_session.last_seen_at = now
+            db.session.commit()
         return None
 
     @app.before_request

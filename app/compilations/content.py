@@ -19,8 +19,13 @@ from app.extensions import db
 from app.i18n import in_zone
 from app.organizations.models import Organization
 from app.reference import country_name, gcm, language_name_in_reader_language
-from app.reference.regions import coarse_area
-from app.submissions.attribution import endorsement_credit, submission_credit, writers
+from app.submissions.attribution import (
+    Anonymity,
+    endorsement_credit,
+    submission_credit,
+    unnamed_organizations,
+    writers,
+)
 from app.submissions.models import Coauthor, Endorsement, Section, Submission
 
 SCHEMA = "gcm-compiled-input/1"
@@ -68,9 +73,10 @@ def build_content(
 ) -> dict:
     """The whole compilation for one edition ("public" leaves confidential ones out)."""
     with force_locale(language):
-        included = [s for s in submissions if submission_credit(s, edition) is not None]
+        included = [s for s in submissions if _in_edition(s, edition)]
+        anonymity = Anonymity(unnamed_organizations(included, edition))
         refs = {s.id: f"S-{number:03}" for number, s in enumerate(included, 1)}
-        entries = [_submission_entry(s, refs[s.id], edition) for s in included]
+        entries = [_submission_entry(s, refs[s.id], edition, anonymity) for s in included]
         groups = _numbered(_groups(consultation, entries, grouping))
         return {
             "schema": SCHEMA,
@@ -83,11 +89,15 @@ def build_content(
             "grouping": grouping,
             "labels": document_labels(edition),
             "consultation": _consultation(consultation),
-            "figures": _figures(consultation, included, edition),
+            "figures": _figures(consultation, included, anonymity),
             "groups": groups,
             "submissions": entries,
             "annex": _annex(included, edition),
         }
+
+
+def _in_edition(submission: Submission, edition: str) -> bool:
+    return edition == "restricted" or submission.effective_attribution() != "confidential"
 
 
 def _consultation(consultation: Consultation) -> dict:
@@ -113,7 +123,7 @@ def _current_language():
     return get_locale()
 
 
-def _submission_entry(submission: Submission, ref: str, edition: str) -> dict:
+def _submission_entry(submission: Submission, ref: str, edition: str, anonymity: Anonymity) -> dict:
     sections = []
     for section in submission.ordered_sections():
         text = section.text
@@ -129,11 +139,11 @@ def _submission_entry(submission: Submission, ref: str, edition: str) -> dict:
                 "paragraphs": paragraphs(text),
             }
         )
-    endorsements = [endorsement_credit(e, edition) for e in submission.endorsements]
+    endorsements = [endorsement_credit(e, edition, anonymity) for e in submission.endorsements]
     return {
         "ref": ref,
         "id": submission.id,
-        "credit": submission_credit(submission, edition),
+        "credit": submission_credit(submission, edition, anonymity),
         "attribution": submission.effective_attribution(),
         "language": submission.language,
         "direction": "rtl" if submission.language in ("ar", "ur", "fa") else "ltr",
@@ -222,7 +232,7 @@ def _item(entry: dict, section: dict) -> dict:
     }
 
 
-def _figures(consultation: Consultation, included: list[Submission], edition: str) -> dict:
+def _figures(consultation: Consultation, included: list[Submission], anonymity: Anonymity) -> dict:
     organizations, named_countries, anonymous_areas, languages = set(), set(), set(), set()
     coverage: dict[int, int] = defaultdict(int)
     for submission in included:
@@ -232,8 +242,8 @@ def _figures(consultation: Consultation, included: list[Submission], edition: st
             organizations.add(org.id)
             if named:
                 named_countries.update(org.countries)
-            else:
-                anonymous_areas.add(coarse_area(org.countries))
+            elif (area := anonymity.area(org)) is not None:
+                anonymous_areas.add(area)
         for section in submission.sections:
             if section.text.strip():
                 for number in section.objectives or section.question.objectives:

@@ -1,9 +1,8 @@
 """UN M49 regions, to describe where an anonymous organization works without naming places
-that could identify it: one sub-region, or the continent, or "several regions"."""
+that could identify it: one sub-region, or the continent (see app/submissions/attribution.py
+for when an area may be named at all)."""
 
 from __future__ import annotations
-
-from flask_babel import gettext
 
 from app.reference import _locale
 
@@ -56,9 +55,15 @@ def coarse_area_code(countries) -> str | None:
     return continents.pop() if len(continents) == 1 else None
 
 
-def coarse_area(countries) -> str:
-    """The region's name in the reader's language, or "several regions"."""
+def area_chain(countries) -> list[str]:
+    """The regions holding all the countries, from the smallest up to the continent."""
     code = coarse_area_code(countries)
     if code is None:
-        return gettext("several regions")
+        return []
+    continent = _SUBREGION_TO_CONTINENT.get(code)
+    return [code, continent] if continent else [code]
+
+
+def area_name(code: str) -> str:
+    """A region's name in the reader's language."""
     return _locale().territories.get(code, code)

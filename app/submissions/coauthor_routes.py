@@ -11,7 +11,7 @@ from app.extensions import db
 from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.submissions import bp, services
-from app.submissions.attribution import submission_credit
+from app.submissions.attribution import consultation_anonymity, submission_credit
 from app.submissions.forms import RespondForm
 from app.submissions.loading import load_submission
 from app.submissions.models import Coauthor
@@ -130,7 +130,9 @@ def coauthor(submission_id: int, coauthor_id: int):
         submission=submission,
         coauthor=found,
         form=form,
-        credit_public=submission_credit(submission, "public"),
+        credit_public=submission_credit(
+            submission, "public", consultation_anonymity(submission, "public")
+        ),
     )
 
 

@@ -55,6 +55,22 @@ def load_submission(submission_id: int, action: str = "submission.view") -> Subm
     return submission
 
 
+def load_submission_to_read(submission_id: int) -> tuple[Submission, str | None]:
+    """The submission and how this person reads it: None for the whole submission (its
+    writers and deciding facilitators), else the edition whose credit line is all they
+    may learn about who wrote it ("restricted" for UN reviewers, "public" for others).
+    404 when they may not read it at all, exactly as for an id that does not exist."""
+    submission = db.session.scalar(submission_query(Submission.id == submission_id))
+    if submission is None:
+        abort(404)
+    if may(current_user, "submission.view", submission):
+        return submission, None
+    for edition in ("restricted", "public"):
+        if may(current_user, f"submission.read_{edition}", submission):
+            return submission, edition
+    abort(404)
+
+
 def load_section(submission: Submission, key: str) -> Section:
     section = submission.section(key)
     if section is None:

@@ -15,9 +15,19 @@ from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.reference import language_name_in_reader_language
 from app.submissions import bp, services
-from app.submissions.attribution import submission_credit
+from app.submissions.attribution import (
+    Anonymity,
+    consultation_anonymity,
+    endorsement_credit,
+    submission_credit,
+    unnamed_organizations,
+)
 from app.submissions.forms import AttachmentForm, DetailsForm, EndorseForm
-from app.submissions.loading import load_submission, submission_query
+from app.submissions.loading import (
+    load_submission,
+    load_submission_to_read,
+    submission_query,
+)
 from app.submissions.models import Attachment, Submission
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -65,12 +75,39 @@ def _endorsing_organizations(submission):
 
 @bp.get("/submissions/<int:submission_id>")
 def view(submission_id: int):
-    submission = load_submission(submission_id)
-    return _overview(submission)
+    submission, edition = load_submission_to_read(submission_id)
+    if edition is None:
+        return _overview(submission)
+    return credited_view(submission, edition)
+
+
+def credited_view(submission, edition: str, status: int = 200):
+    """The submission as an edition of the compiled input shows it: the text and the credit
+    line, and nothing more about who wrote it (no organization, person, file or history)."""
+    endorsers = _endorsing_organizations(submission) if edition == "public" else []
+    anonymity = consultation_anonymity(submission, edition)
+    return render(
+        "submissions/credited.html",
+        status=status,
+        submission=submission,
+        edition=edition,
+        credit=submission_credit(submission, edition, anonymity),
+        endorsements=_endorsement_credits(submission, edition, anonymity),
+        endorse_form=EndorseForm(formdata=None, organizations=endorsers),
+        endorsers=endorsers,
+    )
+
+
+def _endorsement_credits(submission, edition: str, anonymity):
+    """(endorsement, credit line) for each sign-on, None as the line when left out."""
+    return [(e, endorsement_credit(e, edition, anonymity)) for e in submission.endorsements]
 
 
 def _overview(submission, status=200, **forms):
     endorsers = _endorsing_organizations(submission)
+    public, restricted = (
+        consultation_anonymity(submission, edition) for edition in ("public", "restricted")
+    )
     return render(
         "submissions/view.html",
         status=status,
@@ -80,8 +117,9 @@ def _overview(submission, status=200, **forms):
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         endorse_form=EndorseForm(formdata=None, organizations=endorsers),
         endorsers=endorsers,
-        credit_public=submission_credit(submission, "public"),
-        credit_restricted=submission_credit(submission, "restricted"),
+        credit_public=submission_credit(submission, "public", public),
+        credit_restricted=submission_credit(submission, "restricted", restricted),
+        endorsements=_endorsement_credits(submission, "public", public),
         over_limit=forms.get("over_limit", []),
         downloads=_downloads(submission),
     )
@@ -170,8 +208,17 @@ def for_consultation(slug: str):
         Submission.consultation_id == consultation.id,
         Submission.state.in_(("submitted", "accepted", "returned")),
     ).order_by(Submission.submitted_at)
-    found = [s for s in db.session.scalars(query) if may(current_user, "submission.view", s)]
-    return render("submissions/list.html", consultation=consultation, submissions=found)
+    rows = []
+    found = list(db.session.scalars(query))
+    accepted = unnamed_organizations([s for s in found if s.state == "accepted"], "restricted")
+    for submission in found:
+        if may(current_user, "submission.view", submission):
+            rows.append((submission, submission.lead_organization.name))
+        elif may(current_user, "submission.read_restricted", submission):
+            extra = [] if submission.state == "accepted" else [submission]
+            anonymity = Anonymity(accepted + unnamed_organizations(extra, "restricted"))
+            rows.append((submission, submission_credit(submission, "restricted", anonymity)))
+    return render("submissions/list.html", consultation=consultation, rows=rows)
 
 
 @bp.get("/organizations/<int:org_id>/submissions")

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 
 from app.submissions import bp
-from app.submissions.attribution import endorsement_credit as _endorsement_credit
 from app.submissions.models import ATTRIBUTION_LABELS
 from app.submissions.states import SUBMISSION_STATE_LABELS
 from app.text import word_count as _word_count
@@ -34,11 +33,6 @@ def revision_kind_label(kind: str) -> str:
 @bp.app_template_global()
 def word_count(text: str) -> int:
     return _word_count(text)
-
-
-@bp.app_template_global()
-def endorsement_credit(endorsement, edition: str):
-    return _endorsement_credit(endorsement, edition)
 
 
 @bp.app_template_global()

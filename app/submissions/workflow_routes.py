@@ -11,7 +11,7 @@ from app.organizations.loading import load_organization
 from app.policy import require
 from app.submissions import bp, services
 from app.submissions.forms import EndorseForm, ExtensionForm, FeedbackForm
-from app.submissions.loading import load_submission
+from app.submissions.loading import load_submission, load_submission_to_read
 from app.timeutil import local_to_utc, utcnow
 from app.web import go_to, render
 
@@ -147,7 +147,7 @@ def extend(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/endorsements")
 @login_required
 def endorse(submission_id: int):
-    submission = load_submission(submission_id)
+    submission, _edition = load_submission_to_read(submission_id)
     chosen = request.form.get("organization_id", "")
     if not chosen.isdigit():
         return _back(submission, _("Choose an organization and how it is credited."), "error")
@@ -164,7 +164,7 @@ def endorse(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/endorsements/<int:endorsement_id>/withdraw")
 @login_required
 def withdraw_endorsement(submission_id: int, endorsement_id: int):
-    submission = load_submission(submission_id)
+    submission, _edition = load_submission_to_read(submission_id)
     found = next((e for e in submission.endorsements if e.id == endorsement_id), None)
     if found is None:
         abort(404)

@@ -1,10 +1,15 @@
+import hashlib
 import time
+from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.auth.models import AccountSession, Role
+from app.extensions import db
+from app.timeutil import utcnow
 from tests.factories import PASSWORD, make_user, totp_now
 
 
@@ -117,31 +122,30 @@ def test_sign_out(signed_in_client):
     assert client.get("/account").status_code == 302
 
 
-def test_idle_session_is_signed_out(signed_in_client, app, monkeypatch):
+def test_idle_session_is_signed_out(signed_in_client, app, clock):
+    clock.set(utcnow())
     client = signed_in_client(make_user())
     assert client.get("/account").status_code == 200
-    idle = app.config["IDLE_TIMEOUT"].total_seconds()
-    later = time.time() + idle + 5
-    monkeypatch.setattr("app.auth.sessions.time.time", lambda: later)
+    clock.advance(app.config["IDLE_TIMEOUT"] + timedelta(seconds=5))
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+    assert db.session.scalar(select(func.count()).select_from(AccountSession)) == 0
 
 
-def test_activity_keeps_the_session_alive(signed_in_client, app, monkeypatch):
+def test_activity_keeps_the_session_alive(signed_in_client, app, clock):
+    start = clock.set(utcnow())
     client = signed_in_client(make_user())
-    idle = app.config["IDLE_TIMEOUT"].total_seconds()
-    start = time.time()
+    idle = app.config["IDLE_TIMEOUT"]
     for step in (0.6, 1.2, 1.8):
-        moment = start + idle * step
-        monkeypatch.setattr("app.auth.sessions.time.time", lambda moment=moment: moment)
+        clock.set(start + idle * step)
         assert client.get("/account").status_code == 200
 
 
-def test_idle_htmx_request_answers_401_without_redirect(signed_in_client, app, monkeypatch):
+def test_idle_htmx_request_answers_401_without_redirect(signed_in_client, app, clock):
+    clock.set(utcnow())
     client = signed_in_client(make_user())
-    later = time.time() + app.config["IDLE_TIMEOUT"].total_seconds() + 5
-    monkeypatch.setattr("app.auth.sessions.time.time", lambda: later)
+    clock.advance(app.config["IDLE_TIMEOUT"] + timedelta(seconds=5))
     response = client.get("/account", headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert "signed out" in response.get_data(as_text=True)
@@ -200,3 +204,47 @@ def test_unused_pending_secret_is_stable_between_views(signed_in_client, db):
     second = client.get("/account/two-factor").get_data(as_text=True)
     db.session.refresh(member)
     assert member.totp_pending_secret in first and member.totp_pending_secret in second
+
+
+ADDRESS, AGENT = "203.0.113.77", "Mozilla/5.0 (Linux; Android 10; K) Test"
+
+
+def _cookie_contents(client) -> dict:
+    app = client.application
+    raw = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    return app.session_interface.get_signing_serializer(app).loads(raw)
+
+
+def test_the_session_cookie_holds_nothing_derived_from_the_address(client):
+    make_user(username="amir")
+    headers = {"User-Agent": AGENT, "X-Forwarded-For": "198.51.100.23"}
+    response = client.post(
+        "/sign-in",
+        data={"identifier": "amir", "password": PASSWORD},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": ADDRESS},
+    )
+    assert response.status_code == 303
+    contents = _cookie_contents(client)
+    allowed = {"_user_id", "_fresh", "_permanent", "sid", "locale", "_flashes", "csrf_token"}
+    assert "_id" not in contents  # Flask-Login's hash of the address and browser
+    assert set(contents) <= allowed
+    text = repr(contents)
+    for address in (ADDRESS, "198.51.100.23"):
+        assert address not in text
+        for agent in (AGENT, ""):
+            digest = hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()
+            assert digest not in text
+
+
+@pytest.mark.parametrize("path", ["/sign-out", "/sign-out-everywhere"])
+def test_a_cookie_copied_before_signing_out_is_worthless_after(client, path):
+    make_user(username="amir")
+    sign_in(client, "amir")
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(name).value
+    assert client.post(path).status_code == 303
+    thief = client.application.test_client()
+    thief.set_cookie(name, copied)
+    assert thief.get("/account").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(AccountSession)) == 0

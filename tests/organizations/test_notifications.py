@@ -1,5 +1,3 @@
-import time
-
 from sqlalchemy import select
 
 from app.mail import SENT
@@ -46,14 +44,12 @@ def test_one_email_per_batch_of_unread_notifications(db):
     assert "Group" not in body and "/notifications" in body
 
 
-def test_polling_the_badge_does_not_keep_the_session_alive(signed_in_client, app, monkeypatch):
+def test_polling_the_badge_does_not_keep_the_session_alive(signed_in_client, app, clock):
+    start = clock.set(utcnow())
     client = signed_in_client(make_user())
-    idle = app.config["IDLE_TIMEOUT"].total_seconds()
-    start = time.time()
+    idle = app.config["IDLE_TIMEOUT"]
     for step in (0.5, 0.9):
-        moment = start + idle * step
-        monkeypatch.setattr("app.auth.sessions.time.time", lambda m=moment: m)
+        clock.set(start + idle * step)
         assert client.get("/notifications/count").status_code == 200
-    later = start + idle * 1.2
-    monkeypatch.setattr("app.auth.sessions.time.time", lambda: later)
+    clock.set(start + idle * 1.2)
     assert client.get("/account").status_code == 302

@@ -64,8 +64,9 @@ def test_strictest_attribution_wins_and_the_preview_says_exactly(signed_in_clien
     db.session.commit()
     text = preview()
     assert "Lead Group" not in text and "Partner Union" not in text
-    assert "a migrant-led association in Southeast Asia" in text
-    assert "a trade union in Southern Asia" in text
+    # Only two organizations are credited without their name: no area is named.
+    assert "a migrant-led association and a trade union" in text
+    assert "Asia" not in text
     coauthor.attribution = "confidential"
     db.session.commit()
     text = preview()
@@ -121,3 +122,34 @@ def test_an_unlisted_organization_is_invited_by_link(signed_in_client, db):
         signed_in_client(hidden_owner).post(path, data={"organization_id": hidden.id}).status_code
         == 404
     )
+
+
+def _anonymous_accepted(consultation, country: str, kind: str = "ngo"):
+    org = make_org(kind=kind, countries=[country])
+    submission = make_submission(consultation, org, texts={"q1": "T."}, state="accepted")
+    submission.attribution = "anonymous"
+    return submission
+
+
+def _public_credit(client, submission) -> str:
+    body = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    return body.split("<dt>Public edition</dt>")[1].split("</dd>")[0]
+
+
+def test_an_area_is_named_only_when_three_unnamed_organizations_share_it(signed_in_client, db):
+    owner = make_user()
+    consultation = make_consultation()
+    lead = make_org(owner, kind="trade-union", countries=["PH"])
+    submission = make_submission(consultation, lead, texts={"q1": "T."}, state="accepted")
+    submission.attribution = "anonymous"
+    _anonymous_accepted(consultation, "NP")  # Southern Asia: shares only the continent
+    db.session.commit()
+    client = signed_in_client(owner)
+    assert _public_credit(client, submission).strip().endswith("a trade union")
+    _anonymous_accepted(consultation, "IN")  # a third in Asia
+    db.session.commit()
+    assert "a trade union in Asia" in _public_credit(client, submission)
+    _anonymous_accepted(consultation, "VN")
+    _anonymous_accepted(consultation, "TH")  # now three in South-eastern Asia
+    db.session.commit()
+    assert "a trade union in Southeast Asia" in _public_credit(client, submission)

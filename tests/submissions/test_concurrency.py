@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import threading
-import time
 import urllib.parse
 from http.cookies import SimpleCookie
 
@@ -19,7 +18,13 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app.submissions.models import Revision, Section
-from tests.factories import make_consultation, make_org, make_submission, make_user
+from tests.factories import (
+    make_consultation,
+    make_org,
+    make_submission,
+    make_user,
+    signed_in_cookie,
+)
 
 PARAGRAPHS = 20
 CLASHING = 5
@@ -40,7 +45,7 @@ class Writer:
 
     def __init__(self, app, port: int, user):
         serializer = app.session_interface.get_signing_serializer(app)
-        session = {"_user_id": user.get_id(), "_fresh": True, "seen": int(time.time())}
+        session = signed_in_cookie(user)
         name = app.config["SESSION_COOKIE_NAME"]
         self.port, self.cookie = port, f"{name}={serializer.dumps(session)}"
 

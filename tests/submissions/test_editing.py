@@ -113,8 +113,8 @@ def test_saved_one_second_before_the_deadline_not_one_after(signed_in_client, db
     _owner, editor, submission = _writer_and_submission(
         deadline=deadline, timezone="Asia/Kathmandu"
     )
-    client = signed_in_client(editor)
     clock.set(deadline - timedelta(seconds=1))
+    client = signed_in_client(editor)  # after the clock jumps: a day idle signs a person out
     before = _save(
         client, submission, "Just in time.", _current(db, submission).current_revision_id
     )

@@ -12,6 +12,7 @@ from app.timeutil import utcnow
 users_cli = AppGroup("users", help="Manage accounts.")
 consultations_cli = AppGroup("consultations", help="Consultation tasks.")
 rq_cli = AppGroup("rq", help="Background job workers.")
+canary_cli = AppGroup("canary", help="The safety self-check: canary data and leaks.")
 
 ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
 
@@ -174,8 +175,40 @@ def demo_data(orgs: int, submissions: int, password: str | None, if_empty: bool)
         )
 
 
+@canary_cli.command("seed")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def canary_seed(output: str):
+    """Add canary people, organizations, texts and a report (a consultation of their own),
+    and write the plan for scripts/canary_crawl.py to OUTPUT: it holds their passwords, so
+    keep it private and delete it after the check. Use a staging copy, not production."""
+    import secrets
+    from pathlib import Path
+
+    from app.selfcheck.canaries import canary_accounts_exist, seed_canaries
+
+    if canary_accounts_exist():
+        raise click.ClickException("canary data exists already: run `canary remove` first")
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        plan = seed_canaries(utcnow(), secrets.token_urlsafe(18))
+        db.session.commit()
+    Path(output).write_text(plan.to_json())
+    Path(output).chmod(0o600)
+    click.echo(f"seeded {len(plan.accounts)} canary accounts; plan written to {output}")
+
+
+@canary_cli.command("remove")
+def canary_remove():
+    """Delete every canary consultation, organization and account again."""
+    from app.selfcheck.canaries import remove_canaries
+
+    removed = remove_canaries()
+    db.session.commit()
+    click.echo(f"removed {removed} canary consultations, organizations and accounts")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(canary_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_data)

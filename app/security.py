@@ -56,8 +56,9 @@ def register_security_headers(app: Flask) -> None:
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if app.config["PRODUCTION"]:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if _is_private_response():
-            # Pages for signed-in people stay out of every cache, including the phone's.
+        if _is_private_response() or "attachment" in headers.get("Content-Disposition", ""):
+            # Pages for signed-in people and downloads stay out of every cache, including
+            # the phone's: a kept file shows what a person took an interest in.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         response.vary.add("Cookie")

@@ -1,0 +1,86 @@
+"""The canary leak crawl: every page, fragment and file each kind of person can reach holds
+no canary they must not see (app/selfcheck). Also every e-mail sent while it ran."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from app.mail import SENT
+from app.selfcheck.canaries import PERSONAS, Plan, Rule, seed_canaries
+from app.selfcheck.crawl import Fetched, crawl, leaks
+from app.timeutil import utcnow
+from tests.factories import sign_in
+from tests.world import Snapshot, restore, snapshot
+
+_SEEDED: dict[str, tuple[Plan, Snapshot]] = {}
+
+
+@pytest.fixture
+def plan(app, tmp_path_factory) -> Plan:
+    """Seeded once per test process (it compiles a version), put back for each test."""
+    key = str(db.engine.url)
+    if key in _SEEDED:
+        seeded, saved = _SEEDED[key]
+        restore(saved)
+        return seeded
+    seeded = seed_canaries(utcnow(), "canary password that is long enough")
+    db.session.commit()
+    _SEEDED[key] = (seeded, snapshot(tmp_path_factory.mktemp("canaries")))
+    return seeded
+
+
+# What each persona must find, so that a clean crawl means something.
+MUST_FIND = {
+    "focal_point": "Canary report text",
+    "conf_owner": "Canary confidential testimony",
+    "reviewer": "Canary confidential testimony",
+    "anon_owner": "Canary Person Anonymous Writer",
+    "unlisted_owner": "Canary draft text",
+    "facilitator": "Canary Unlisted Group",
+    "stranger_owner": "Canary anonymous text",  # it may read accepted texts to sign on
+}
+
+
+def _fetcher(client):
+    def fetch(url: str, htmx: bool) -> Fetched:
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = client.get(url, headers=headers)
+        fetched = Fetched(response.status_code, response.content_type or "", response.data)
+        response.close()
+        return fetched
+
+    return fetch
+
+
+def _client(app, plan: Plan, persona: str):
+    client = app.test_client()
+    if persona != "visitor":
+        username = plan.accounts[persona].username
+        sign_in(client, db.session.scalar(select(User).where(User.username == username)))
+    return client
+
+
+@pytest.mark.parametrize("persona", ["visitor", *PERSONAS])
+def test_no_persona_sees_a_canary_it_must_not(app, plan, persona):
+    pages = crawl(_fetcher(_client(app, plan, persona)), plan.seeds, per_shape=1)
+    assert len(pages) > 20  # the crawl reached the site, not only error pages
+    if persona in MUST_FIND:
+        assert any(MUST_FIND[persona] in page.text for page in pages)
+    found = leaks(pages, plan.rules, persona)
+    assert not found, "\n".join(found)
+    # Nothing an e-mail says may name or quote anyone.
+    for message in SENT:
+        text = message.as_string()
+        assert not [rule.canary for rule in plan.rules if rule.canary in text]
+
+
+def test_a_leak_is_reported():
+    from app.selfcheck.crawl import Page
+
+    rules = [Rule("Canary Lead", {"owner"}, alongside=["their text"])]
+    pages = [Page("/directory", 200, "Canary Lead"), Page("/s/1", 200, "Canary Lead their text")]
+    assert leaks(pages, rules, "visitor") == ["visitor sees 'Canary Lead' at /s/1"]
+    assert leaks(pages, rules, "owner") == []

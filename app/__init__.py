@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
     from app.pagecache import init_page_cache
+    from app.ratelimits import configure_rate_limit_storage
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     htmx.init_app(app)
+    configure_rate_limit_storage(app)
     limiter.init_app(app)
     init_page_cache(app)
 

@@ -92,7 +92,12 @@ class Config:
     # Without Redis, jobs run in a thread of the web process; tests run them synchronously.
     JOBS_SYNCHRONOUS = False
 
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis when REDIS_URL is set; otherwise, and while Redis fails, a store on tmpfs shared
+    # by every process of the machine (app/ratelimits.py).
+    RATELIMIT_STORAGE_URI = "gcm-limits://"
+    # A tmpfs directory for that store; unset: /dev/shm when present.
+    RATELIMIT_STORE_DIR = os.environ.get("RATELIMIT_STORE_DIR") or None
+    RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per 5 minutes")
@@ -143,6 +148,7 @@ class TestConfig(Config):
     DATA_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
+    # Each test app counts in its own memory; the shared stores have tests with real processes.
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_COOKIE_SECURE = False
     MAIL_BACKEND = "memory"

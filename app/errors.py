@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.ratelimits import seconds_until_retry
 from app.web import render
 
 ERRORS = {
@@ -60,18 +64,31 @@ def _typed_values() -> list[tuple[str, str]]:
     ]
 
 
-def error_page(code: int, typed: list[tuple[str, str]] | None = None, detail=None):
-    title, advice = ERRORS.get(code, ERRORS[500])
+def error_page(code: int, typed: list[tuple[str, str]] | None = None, detail=None, advice=None):
+    title, general_advice = ERRORS.get(code, ERRORS[500])
     return render(
         "errors/error.html",
         "error",
         status=code,
         code=code,
         title=title,
-        advice=advice,
+        advice=advice or general_advice,
         detail=detail,
         typed=typed or [],
     )
+
+
+def too_many_tries_page():
+    """Say when the limit ends, and give back what was typed (a report, say), as 429."""
+    seconds = seconds_until_retry()
+    advice = None
+    if seconds is not None:
+        minutes = max(1, math.ceil(seconds / 60))
+        advice = ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
+    response = error_page(429, _typed_values(), advice=advice)
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -93,4 +110,6 @@ def register_error_handlers(app: Flask) -> None:
             # Flask has logged any exception already; the page keeps what was typed.
             db.session.rollback()
             return error_page(503 if error.code == 503 else 500, _typed_values())
+        if error.code == 429:
+            return too_many_tries_page()
         return error_page(error.code if error.code in ERRORS else 400)

@@ -163,16 +163,23 @@ def rq_queue(app: Flask | None = None):
 
 def _dispatch(app: Flask, record_id: str) -> None:
     if app.config["REDIS_URL"]:
-        rq_queue(app).enqueue_call(
-            execute,
-            args=(record_id,),
-            job_id=record_id,
-            result_ttl=app.config["RQ_RESULT_TTL"],
-            failure_ttl=app.config["RQ_FAILURE_TTL"],
-            timeout=app.config.get("RQ_JOB_TIMEOUT", 1800),
-        )
-    else:
-        _in_process(app, record_id)
+        from redis.exceptions import RedisError
+
+        try:
+            rq_queue(app).enqueue_call(
+                execute,
+                args=(record_id,),
+                job_id=record_id,
+                result_ttl=app.config["RQ_RESULT_TTL"],
+                failure_ttl=app.config["RQ_FAILURE_TTL"],
+                timeout=app.config.get("RQ_JOB_TIMEOUT", 1800),
+            )
+            return
+        except RedisError as error:
+            # What was asked is committed already: with Redis down, the job runs here, as it
+            # does without Redis, rather than the request failing after the fact.
+            log.warning("Redis took no job (%s); running it in this process", type(error).__name__)
+    _in_process(app, record_id)
 
 
 @event.listens_for(Session, "after_commit")

@@ -16,6 +16,8 @@ from flask import Flask, current_app, request
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
+from app.timeutil import utcnow
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -85,11 +87,26 @@ def silence_access_logs() -> None:
     logging.getLogger("werkzeug").addFilter(DropClientAddresses())
 
 
+def _rate_limit_secret() -> bytes:
+    """The key of rate-limit counter names. It changes every day (UTC), so stored counters
+    cannot be linked from one day to the next, and reading an address back from one needs
+    SECRET_KEY."""
+    day = utcnow().date().isoformat()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"rate-limits:{day}".encode(), hashlib.sha256).digest()
+
+
 def rate_limit_key() -> str:
     """A keyed hash of the client address: limits work, the address is never stored."""
     address = (request.remote_addr or "unknown").encode()
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:24]
+    return hmac.new(_rate_limit_secret(), address, hashlib.sha256).hexdigest()[:24]
+
+
+def account_rate_limit_key() -> str:
+    """Tries per account as well as per client, without storing the name that was typed."""
+    identifier = (request.form.get("identifier") or "").strip().lower()
+    digest = hmac.new(_rate_limit_secret(), b"account:" + identifier.encode(), hashlib.sha256)
+    return "id:" + digest.hexdigest()[:24]
 
 
 # --- Field encryption -------------------------------------------------------------------

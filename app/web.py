@@ -142,8 +142,9 @@ def _static_url(folder: str, prefix: str, filename: str) -> str:
 
 
 # htmx leaves no copies of pages in local storage, runs no foreign or inline code,
-# swaps 422 (form errors) and 409 (edit conflicts) like successes, and keeps the page as
-# it is on 304 (a poll that found nothing new).
+# swaps 422 (form errors), 409 (edit conflicts) and 429 (too many tries: the message says
+# when to try again, and stays on the page) like successes, and keeps the page as it is on
+# 304 (a poll that found nothing new).
 HTMX_CONFIG = {
     "historyCacheSize": 0,
     "refreshOnHistoryMiss": True,
@@ -158,6 +159,7 @@ HTMX_CONFIG = {
         {"code": "[23]..", "swap": True},
         {"code": "422", "swap": True},
         {"code": "409", "swap": True},
+        {"code": "429", "swap": True},
         {"code": "[45]..", "swap": False, "error": True},
     ],
 }

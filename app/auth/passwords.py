@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher, Type
@@ -44,13 +45,20 @@ def needs_rehash(password_hash: str) -> bool:
     return hasher().check_needs_rehash(password_hash)
 
 
-# A hash of a random password, verified when no account matches, so that a wrong name
-# takes as long as a wrong password and timing reveals nothing.
-_DUMMY_PASSWORD = "not-a-real-password-for-timing"
+@cache
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """A hash of a random password, made once per process with the configured cost."""
+    return _hasher(time_cost, memory_cost, parallelism).hash(secrets.token_urlsafe(32))
 
 
 def spend_equal_time(password: str) -> None:
-    verify_password(hash_password(_DUMMY_PASSWORD), password)
+    """When no account matches, verify once against a hash of the configured cost, as for
+    a wrong password: a wrong name takes as long, and timing tells nothing."""
+    config = current_app.config
+    dummy = _dummy_hash(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+    )
+    verify_password(dummy, password)
 
 
 @cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from flask import current_app, flash, redirect, request, session, url_for
@@ -23,25 +22,22 @@ from app.auth.sessions import end_session, start_session
 from app.auth.tokens import TokenExpired, TokenInvalid, find_token
 from app.extensions import db, limiter
 from app.mail import mail_enabled
+from app.ratelimits import counts_as_failure
+from app.security import account_rate_limit_key
 from app.timeutil import utcnow
 from app.web import go_to, render, render_invalid, safe_next
 
 PENDING_SECONDS = 300
 
 
-def _limit(setting: str):
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+def _limit(setting: str, **options):
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], **options)
 
 
-def _identifier_key() -> str:
-    """Limit tries per account as well as per client, without storing the name."""
-    identifier = (request.form.get("identifier") or "").strip().lower()
-    secret = current_app.config["SECRET_KEY"].encode()
-    return "id:" + hashlib.sha256(secret + identifier.encode()).hexdigest()[:24]
-
-
+# Only refused sign-ups count: many people may create their accounts from one shared
+# address (an office, an NGO's workshop), while guessing taken names is still limited.
 @bp.route("/sign-up", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGN_UP")
+@_limit("RATELIMIT_SIGN_UP", deduct_when=counts_as_failure)
 def sign_up():
     form = SignUpForm()
     if not form.validate_on_submit():
@@ -68,9 +64,7 @@ def sign_up():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @_limit("RATELIMIT_SIGN_IN")
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_SIGN_IN"], key_func=_identifier_key, methods=["POST"]
-)
+@_limit("RATELIMIT_SIGN_IN", key_func=account_rate_limit_key)
 def sign_in():
     form = SignInForm()
     if not form.validate_on_submit():
@@ -150,7 +144,7 @@ def reset_request():
         return render(
             "auth/reset_request.html", "form", status=status, form=form, mail=mail_enabled()
         )
-    services.request_password_reset(form.email.data, utcnow())
+    services.request_password_reset(form.email.data)
     db.session.commit()
     return render("auth/reset_sent.html")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -19,8 +20,10 @@ from app.auth.passwords import (
 from app.auth.sessions import close_account_sessions
 from app.auth.tokens import TokenExpired, TokenInvalid, issue_token, redeem_token
 from app.extensions import db
-from app.mail import queue_email
+from app.jobs import enqueue, job
+from app.mail import OutboxMessage, mail_enabled, queue_email
 from app.security import lookup_hash
+from app.timeutil import utcnow
 
 RESET_LIFETIME = timedelta(hours=1)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -73,27 +76,34 @@ def create_account(
     return user, codes
 
 
+def _named(identifier: str):
+    """The condition that picks an account by sign-in name or by confirmed e-mail."""
+    identifier = identifier.strip().lower()
+    if "@" in identifier:
+        return User.email_lookup == lookup_hash(identifier)
+    return User.username == identifier
+
+
 def find_account(identifier: str) -> User | None:
     """An account by sign-in name or by confirmed e-mail."""
-    identifier = identifier.strip().lower()
-    if not identifier:
+    if not identifier.strip():
         return None
-    if "@" in identifier:
-        return db.session.scalar(select(User).where(User.email_lookup == lookup_hash(identifier)))
-    return db.session.scalar(select(User).where(User.username == identifier))
+    return db.session.scalar(select(User).where(_named(identifier)))
 
 
 def authenticate(identifier: str, password: str, now: datetime) -> User | None:
+    """The account when the password is right. A wrong name costs what a wrong password
+    costs (one Argon2 verification, one audit event), so timing tells neither apart."""
     user = find_account(identifier)
     if user is None:
         spend_equal_time(password)
-        return None
-    if not verify_password(user.password_hash, password):
-        record_event(user, "sign_in.failed", user, now=now)
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
+    elif verify_password(user.password_hash, password):
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        return user
+    # With no account, the event names none: what was typed is never stored.
+    record_event(user, "sign_in.failed", user, now=now)
+    return None
 
 
 def check_second_factor(user: User, code: str, now: datetime) -> bool:
@@ -134,11 +144,33 @@ def set_password(user: User, password: str, now: datetime, reason: str) -> None:
     record_event(user, "password.changed", user, now=now, reason=reason)
 
 
-def request_password_reset(email: str, now: datetime) -> None:
-    """E-mail a reset link if an account has this address. Tells the caller nothing."""
-    user = find_account(email) if "@" in email else None
+def request_password_reset(email: str) -> None:
+    """Have a job e-mail a reset link if an account has this address.
+
+    The job looks for the account, so this request does the same work whether or not one
+    has the address: neither its answer nor its timing tells. The address waits encrypted
+    in the outbox, and the job gets only the outbox id."""
+    if not mail_enabled():
+        return
+    message = OutboxMessage(
+        user_id=None, template="password_reset", payload=json.dumps({"to": email.strip()})
+    )
+    db.session.add(message)
+    db.session.flush()
+    enqueue("send_password_reset", message.id)
+
+
+@job("send_password_reset")
+def send_password_reset(record_id: str, outbox_id: int) -> None:
+    message = db.session.get(OutboxMessage, outbox_id)
+    if message is None:  # done by an earlier try
+        return
+    address = json.loads(message.payload)["to"]
+    db.session.delete(message)
+    user = find_account(address) if "@" in address else None
     if user is None or not user.email:
         return
+    now = utcnow()
     token = issue_token(user, "reset", now, RESET_LIFETIME)
     queue_email(user, "password_reset", token=token)
     record_event(user, "password.reset_requested", user, now=now)
@@ -151,9 +183,22 @@ def reset_with_token(token: str, password: str, now: datetime) -> User:
 
 
 def reset_with_recovery_code(identifier: str, code: str, password: str, now: datetime) -> User:
-    user = find_account(identifier)
-    if user is None or not use_recovery_code(user, code, now):
+    """One query looks for an unused code of the named account, so a wrong name costs what
+    a wrong code costs, and timing does not tell whether the account exists."""
+    stored = db.session.scalar(
+        select(RecoveryCode)
+        .join(RecoveryCode.user)
+        .where(
+            _named(identifier),
+            RecoveryCode.code_hash == totp.hash_recovery_code(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if stored is None:
         raise ResetRefused
+    user = stored.user
+    stored.used_at = now
+    record_event(user, "recovery_code.used", user, now=now)
     set_password(user, password, now, reason="recovery_code")
     return user
 

@@ -121,3 +121,22 @@ def test_an_unlisted_organization_is_invited_by_link(signed_in_client, db):
         signed_in_client(hidden_owner).post(path, data={"organization_id": hidden.id}).status_code
         == 404
     )
+
+
+def test_a_link_used_for_an_organization_already_writing_says_so(signed_in_client, db):
+    from app.submissions.services import create_coauthor_link
+    from app.timeutil import utcnow
+
+    lead_owner = make_user()
+    lead = make_org(lead_owner, name="Lead Voices")
+    submission = make_submission(org=lead, texts={"q1": "T."})
+    token = create_coauthor_link(lead_owner, submission, utcnow())
+    db.session.commit()
+    client = signed_in_client(lead_owner)
+    path = f"/coauthor-invitations/{token}"
+    response = client.post(path, data={"organization_id": lead.id})
+    assert response.status_code == 303 and response.headers["Location"] == path
+    assert "Lead Voices is already part of this submission." in client.get(path).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(Coauthor)) is None

@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_languages(app)
     register_sessions(app)
     register_templates(app)
+    register_input_rules(app)
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
@@ -78,6 +79,12 @@ def register_templates(app: Flask) -> None:
     from app.web import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_input_rules(app: Flask) -> None:
+    from app.inputs import apply_input_rules
+
+    apply_input_rules(app)
 
 
 def register_blueprints(app: Flask) -> None:

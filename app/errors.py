@@ -49,6 +49,9 @@ ERRORS = {
     ),
 }
 
+# 413 for a form without files: its text is larger than any request may be.
+TOO_MUCH_TEXT = (_l("This text is too long"), _l("Make it shorter, then send it again."))
+
 # Form fields never shown back after an expired form: secrets stay secret.
 _SECRET_FIELDS = ("password", "csrf_token", "code", "token")
 
@@ -65,7 +68,10 @@ def _typed_values() -> list[tuple[str, str]]:
 
 
 def error_page(code: int, typed: list[tuple[str, str]] | None = None, detail=None, advice=None):
-    title, general_advice = ERRORS.get(code, ERRORS[500])
+    if code == 413 and request.mimetype != "multipart/form-data":
+        title, general_advice = TOO_MUCH_TEXT
+    else:
+        title, general_advice = ERRORS.get(code, ERRORS[500])
     return render(
         "errors/error.html",
         "error",

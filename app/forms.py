@@ -34,9 +34,9 @@ class _OurTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        from flask_babel import ngettext
-
-        return ngettext(singular, plural, n)
+        # WTForms fills in the placeholders itself (flask_babel.ngettext would fill in only
+        # %(num)s, and fail on the others), and each form is its own entry in our catalogs.
+        return gettext(singular if n == 1 else plural)
 
 
 class Form(FlaskForm):

@@ -5,9 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
+from flask import abort, request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
+from app.inputs import number_from
+
+
+def requested_page() -> int:
+    """The page number in the query string (`?page=N`), 1 when none is given.
+
+    Anything else than a whole number from 1 to about two thousand million is a 404: a
+    larger one would not even fit the database's OFFSET (an error, not an empty page).
+    """
+    number = number_from(request.args.get("page"), default=1)
+    if number is None:
+        abort(404)
+    return number
 
 
 @dataclass

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from werkzeug.local import LocalProxy
+
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.timeutil import utcnow
@@ -17,6 +19,8 @@ def record_event(
     **details: Any,
 ) -> AuditEvent:
     """Add an audit event to the session. Details must hold ids and states, not personal data."""
+    actor, subject = _unwrapped(actor), _unwrapped(subject)
+    details = {name: _unwrapped(value) for name, value in details.items()}
     event = AuditEvent(
         at=now or utcnow(),
         actor_id=getattr(actor, "id", None) if actor is not None else None,
@@ -27,3 +31,11 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def _unwrapped(value: Any) -> Any:
+    """The object behind a proxy such as flask_login's current_user, so that the event names
+    its type ("User"), not the proxy's."""
+    if isinstance(value, LocalProxy):
+        return value._get_current_object()
+    return value

@@ -14,6 +14,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+ZXCVBN_MAX_LENGTH = 72
 
 
 @cache
@@ -74,7 +75,8 @@ def password_problem(password: str, related: list[str]) -> str | None:
         return str(_l("Use at most %(count)d characters.", count=MAX_LENGTH))
     if password.lower() in _common_passwords():
         return str(_l("This password is one of the most common ones. Choose another."))
-    score = zxcvbn(password[:100], user_inputs=[r for r in related if r])["score"]
+    # zxcvbn refuses passwords longer than ZXCVBN_MAX_LENGTH (an error, not a score).
+    score = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[r for r in related if r])["score"]
     if score < 2:
         return str(_l("This password is too easy to guess. Try a few unrelated words together."))
     return None

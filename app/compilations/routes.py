@@ -14,7 +14,7 @@ from app.compilations.forms import CompilationForm
 from app.compilations.models import Compilation, CompilationFile
 from app.consultations.routes import load_consultation
 from app.extensions import db
-from app.jobs import JobRecord, retry
+from app.jobs import JobRecord
 from app.policy import may, require
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -77,8 +77,16 @@ def start(slug: str):
     except services.NothingToCompile:
         flash(_("No submission is accepted yet, so there is nothing to compile."), "error")
         return go_to(url_for("compilations.index", slug=slug))
+    except services.CompilationRunning as running:
+        return _show_running(slug, running.run)
     db.session.commit()
     return go_to(url_for("compilations.progress", slug=slug, job_id=record.id))
+
+
+def _show_running(slug: str, run: JobRecord):
+    db.session.rollback()
+    flash(_("A compilation of this consultation is already running. Here is its progress."), "info")
+    return go_to(url_for("compilations.progress", slug=slug, job_id=run.id))
 
 
 def _run(consultation, job_id: str) -> JobRecord:
@@ -113,7 +121,10 @@ def retry_run(slug: str, job_id: str):
     run = _run(consultation, job_id)
     if run.state == "finished" and not services.stopped(run):
         return go_to(url_for("compilations.index", slug=slug))
-    retry(run)
+    try:
+        services.retry_compilation(consultation, run)
+    except services.CompilationRunning as running:
+        return _show_running(slug, running.run)
     db.session.commit()
     return go_to(url_for("compilations.progress", slug=slug, job_id=run.id))
 

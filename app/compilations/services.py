@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.audit.services import record_event
 from app.compilations.content import accepted_submissions, build_content, contents_summary
@@ -20,7 +20,7 @@ from app.compilations.render import render_csv, render_docx, render_json
 from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.jobs import JobRecord, enqueue, job, report_progress
+from app.jobs import JobRecord, enqueue, job, report_progress, retry
 from app.timeutil import utcnow
 
 # Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
@@ -32,12 +32,63 @@ class NothingToCompile(Exception):
     """The consultation has no accepted submission."""
 
 
+class CompilationRunning(Exception):
+    """A compilation of this consultation is queued or running: one at a time."""
+
+    def __init__(self, run: JobRecord):
+        super().__init__("a compilation of this consultation is already running")
+        self.run = run
+
+
 def start_compilation(user, consultation: Consultation, grouping: str, language: str, now):
+    _hold_compilations(consultation)
     if not accepted_submissions(consultation):
         raise NothingToCompile
     record = enqueue("compile", consultation.id, grouping, language, user.id, subject=consultation)
     record_event(user, "compilation.started", consultation, now=now, job=record.id)
     return record
+
+
+def retry_compilation(consultation: Consultation, run: JobRecord) -> None:
+    """Run a stopped compilation again, unless another one (or this one) is still going."""
+    _hold_compilations(consultation)
+    retry(run)
+
+
+def running_compilation(consultation: Consultation) -> JobRecord | None:
+    """The consultation's compilation run that is queued or running; one that stopped (its
+    worker died, or it ran too long) does not count."""
+    runs = db.session.scalars(
+        select(JobRecord)
+        .where(
+            JobRecord.kind == "compile",
+            JobRecord.subject_id == consultation.id,
+            JobRecord.state.in_(("queued", "running")),
+        )
+        .order_by(JobRecord.created_at.desc())
+    )
+    return next((run for run in runs if not stopped(run)), None)
+
+
+def _hold_compilations(consultation: Consultation) -> None:
+    """Raise CompilationRunning when a run is going; otherwise hold the consultation until
+    the transaction ends, so that a start in another process waits, then sees this one.
+
+    The hold is a row lock on PostgreSQL. On SQLite it is the database's write lock, taken
+    by a no-op write (waiting for it, like BEGIN IMMEDIATE); the write goes to the
+    connection, past the ORM, so that kept pages are not dropped for it."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.connection().execute(
+            update(Consultation)
+            .where(Consultation.id == consultation.id)
+            .values(id=Consultation.id)
+        )
+    db.session.execute(
+        select(Consultation.id).where(Consultation.id == consultation.id).with_for_update()
+    )
+    running = running_compilation(consultation)
+    if running is not None:
+        raise CompilationRunning(running)
 
 
 @job("compile")

@@ -10,6 +10,7 @@ from app.consultations import bp, queries, services
 from app.consultations.forms import JoinForm
 from app.consultations.routes import load_consultation
 from app.extensions import db
+from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.timeutil import utcnow
@@ -19,8 +20,8 @@ from app.web import go_to, render
 def _chosen_organization():
     """The organization named in the form: hidden ones are 404, and the policy decides
     (in the route) whether this person may act for it."""
-    chosen = request.form.get("organization_id", "")
-    return load_organization(int(chosen)) if chosen.isdigit() else None
+    chosen = id_from(request.form.get("organization_id"))
+    return load_organization(chosen) if chosen else None
 
 
 def _acting_for(slug: str):
@@ -78,8 +79,9 @@ def leave(slug: str):
 @login_required
 def invite(slug: str):
     consultation = load_consultation(slug, "consultation.invite")
-    if request.method == "POST" and request.form.get("organization_id", "").isdigit():
-        org = load_organization(int(request.form["organization_id"]))
+    chosen = id_from(request.form.get("organization_id"))
+    if request.method == "POST" and chosen:
+        org = load_organization(chosen)
         services.invite_organization(current_user, consultation, org, utcnow())
         db.session.commit()
         flash(_("%(org)s is invited. Its owners are told.", org=org.name), "success")

@@ -11,6 +11,7 @@ from app.consultations.forms import JoinForm, ListFilterForm
 from app.consultations.models import Consultation
 from app.files.services import download
 from app.pagecache import PUBLIC, STAFF
+from app.pagination import requested_page
 from app.policy import may, require
 from app.timeutil import utcnow
 from app.web import render, render_kept
@@ -30,7 +31,7 @@ def load_consultation(
 
 @bp.get("/consultations")
 def index():
-    number = request.args.get("page", 1, type=int)
+    number = requested_page()
     if current_user.is_authenticated or request.args.get("q") or not 1 <= number <= 20:
         return render("consultations/index.html", "results", **_list_context(number)[0])
     # Visitors without a search all see the same list: it is kept, by its filters as asked
@@ -132,9 +133,7 @@ PARTICIPANTS_SHOWN = 60
 def participants(slug: str):
     """Every listed organization taking part, page by page."""
     consultation = load_consultation(slug)
-    page = queries.participants_page(
-        consultation, request.args.get("page", 1, type=int), public_only=True
-    )
+    page = queries.participants_page(consultation, requested_page(), public_only=True)
     shown, others = queries.participant_counts(consultation)
     return render(
         "consultations/participants.html", consultation=consultation, page=page, others=others
@@ -144,7 +143,7 @@ def participants(slug: str):
 @bp.get("/consultations/<slug>/dashboard")
 def dashboard(slug: str):
     consultation = load_consultation(slug, "consultation.dashboard", lean=True)
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = requested_page()
 
     def context() -> dict:
         now = utcnow()

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.organizations import bp, queries, services
 from app.organizations.forms import DirectoryFilterForm, JoinRequestForm, OrganizationForm
 from app.organizations.loading import load_organization
+from app.pagination import requested_page
 from app.policy import require
 from app.timeutil import utcnow
 from app.web import go_to, render, safe_next
@@ -22,7 +23,7 @@ def directory():
     values = {name: filters[name].data or "" for name in ("q", "country", "kind", "language")}
     if filters.errors:
         values = dict.fromkeys(values, "")
-    page = queries.directory_page(request.args.get("page", 1, type=int), **values)
+    page = queries.directory_page(requested_page(), **values)
     return render(
         "organizations/directory.html", "results", filters=filters, page=page, values=values
     )

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.organizations import bp, queries, services
 from app.organizations.forms import ReasonForm, VerificationFilterForm
 from app.organizations.loading import load_organization
+from app.pagination import requested_page
 from app.policy import require
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -27,7 +28,7 @@ def verification_queue():
     }
     if not filters.validate():
         values = {"state": "pending", "kind": "", "country": ""}
-    page = queries.verification_page(current_user, request.args.get("page", 1, type=int), **values)
+    page = queries.verification_page(current_user, requested_page(), **values)
     return render(
         "organizations/verification.html",
         "results",

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from app.auth.sessions import passive
 from app.extensions import db
+from app.inputs import id_from
 from app.policy import may, require
 from app.sessions import board, bp, queries
 from app.sessions.forms import ContributionForm, CopyForm, MergeForm, TakenForm
@@ -267,8 +268,9 @@ def lower_hand(session_id: int):
 @bp.post("/sessions/<int:session_id>/floor")
 @login_required
 def give_floor(session_id: int):
-    chosen = request.form.get("request_id", type=int)
-    if chosen is not None and db.session.get(SpeakingRequest, chosen) is None:
+    asked = request.form.get("request_id", "")
+    chosen = id_from(asked) if asked else None  # none asked for: the next in the queue
+    if asked and (chosen is None or db.session.get(SpeakingRequest, chosen) is None):
         abort(404)
     return _queue_change(
         session_id,

@@ -18,6 +18,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from app.consultations.forms import CheckboxesField
 from app.forms import FastSelect, Form, max_length, options, required, strip
 from app.i18n import timezone_choices
+from app.inputs import MAX_ID
 from app.reference import gcm
 from app.sessions.board import MAX_CONTRIBUTION
 from app.sessions.models import FORMAT_LABELS
@@ -125,7 +126,14 @@ class ContributionForm(Form):
 
 
 class MergeForm(Form):
-    into = IntegerField(_l("Same point as number"), validators=[required()])
+    into = IntegerField(
+        _l("Same point as number"),
+        validators=[
+            required(),
+            # Not shown (the board says "choose another point"); keeps huge numbers from SQL.
+            NumberRange(min=1, max=MAX_ID, message=_l("Use a number between %(min)s and %(max)s.")),
+        ],
+    )
 
 
 class TakenForm(Form):

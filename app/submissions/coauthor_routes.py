@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.consultations.queries import owned_organizations
 from app.extensions import db
+from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.submissions import bp, services
@@ -24,8 +25,9 @@ from app.web import go_to, render
 def coauthors(submission_id: int):
     submission = load_submission(submission_id, "submission.manage")
     link = None
-    if request.method == "POST" and request.form.get("organization_id", "").isdigit():
-        org = load_organization(int(request.form["organization_id"]))
+    chosen = id_from(request.form.get("organization_id"))
+    if request.method == "POST" and chosen:
+        org = load_organization(chosen)
         try:
             services.invite_coauthor(current_user, submission, org, utcnow())
         except services.WrongState:
@@ -67,12 +69,17 @@ def coauthor_link(token: str):
     except services.LinkInvalid:
         return render("submissions/link_problem.html", status=404)
     owned = owned_organizations(current_user)
-    chosen = request.form.get("organization_id", "")
-    if request.method == "POST" and chosen.isdigit():
-        org = next((o for o in owned if o.id == int(chosen)), None)
+    chosen = id_from(request.form.get("organization_id"))
+    if request.method == "POST" and chosen:
+        org = next((o for o in owned if o.id == chosen), None)
         if org is None:
             abort(403)
-        coauthor = services.use_coauthor_link(current_user, token, org, utcnow())
+        try:
+            coauthor = services.use_coauthor_link(current_user, token, org, utcnow())
+        except services.WrongState:  # e.g. the lead organization, or one invited already
+            db.session.rollback()
+            flash(_("%(org)s is already part of this submission.", org=org.name), "info")
+            return go_to(url_for("submissions.coauthor_link", token=token))
         db.session.commit()
         return go_to(
             url_for(

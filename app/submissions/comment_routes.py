@@ -6,6 +6,7 @@ from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.inputs import id_from
 from app.policy import require
 from app.submissions import bp
 from app.submissions.comments import add_comment, set_resolved
@@ -28,11 +29,8 @@ def comment(submission_id: int, key: str):
         return _editor(submission, section, 422, comment_form=form)
     parent = None
     if form.parent_id.data:
-        parent = (
-            db.session.get(Comment, int(form.parent_id.data))
-            if form.parent_id.data.isdigit()
-            else None
-        )
+        parent_id = id_from(form.parent_id.data)
+        parent = db.session.get(Comment, parent_id) if parent_id else None
         if parent is None or parent.section_id != section.id:
             abort(400)
     created = add_comment(current_user, section, form.body.data, form.quote.data, parent, utcnow())

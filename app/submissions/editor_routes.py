@@ -3,11 +3,14 @@
 POST /submissions/<id>/sections/<key> with body, base_revision and csrf_token:
 200 when saved, with the new revision's id in X-Revision (also after a clean merge);
 409 when the change overlaps what was saved since, with both texts; nothing is lost.
+413 (text too long) and 400 (a base revision that is not one of this section's) answer the
+editor again with the text that was sent in it, and say why.
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, make_response, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.auth.sessions import passive
 from app.extensions import db, htmx
+from app.inputs import id_from
 from app.submissions import bp, editing
 from app.submissions.forms import CommentForm, TagsForm
 from app.submissions.loading import load_section, load_section_for_saving, load_submission
@@ -54,11 +58,13 @@ def section(submission_id: int, key: str):
 
 
 def _base_id(raw: str | None) -> int | None:
+    """The revision the text was based on: None for a section's first text."""
     if raw is None or raw.strip() in ("", "0", "None"):
         return None
-    if not raw.strip().isdigit():
-        abort(400)
-    return int(raw)
+    base_id = id_from(raw)
+    if base_id is None:
+        raise editing.UnknownBase
+    return base_id
 
 
 @bp.post("/submissions/<int:submission_id>/sections/<key>")
@@ -67,14 +73,39 @@ def save(submission_id: int, key: str):
     # Holding the submission keeps it in the session's identity map for the save below.
     _submission, section_id = load_section_for_saving(submission_id, key)
     body = (request.form.get("body") or "").replace("\r\n", "\n")
-    if len(body) > editing.MAX_BODY:
-        abort(413)
-    base_id = _base_id(request.form.get("base_revision"))
-    result = _save_with_retries(section_id, body, base_id)
+    try:
+        base_id = _base_id(request.form.get("base_revision"))
+        if len(body) > editing.MAX_BODY:
+            return _not_saved(submission_id, key, body, base_id, 413)
+        result = _save_with_retries(section_id, body, base_id)
+    except editing.UnknownBase:
+        return _not_saved(submission_id, key, body, None, 400)
     if isinstance(result, Response):
         return result
     db.session.commit()
     return _saved(submission_id, key, body, result)
+
+
+def _not_saved(submission_id: int, key: str, body: str, base_id, status: int) -> Response:
+    """A save refused for what was sent (too long, or based on no revision of this section):
+    the editor again with the person's text in it and why, never a bare error page."""
+    if status == 413:
+        problem = _(
+            "Not saved: this text is longer than %(limit)s characters. Your text is still "
+            "below: make it shorter, then save again.",
+            limit=format_number(editing.MAX_BODY),
+        )
+    else:
+        # Saved again from here without a base, it is compared with the latest text (409).
+        problem = _(
+            "Not saved: we cannot tell which version this text was based on. Your text is "
+            "still below: save it again to compare it with the latest version."
+        )
+    if htmx:
+        return make_response(problem, status)  # the editor keeps the text and says why
+    submission = load_submission(submission_id)
+    section = load_section(submission, key)
+    return _editor(submission, section, status, body=body, base_revision=base_id, problem=problem)
 
 
 def _save_with_retries(section_id: int, body: str, base_id: int | None):
@@ -93,7 +124,7 @@ def _save_with_retries(section_id: int, body: str, base_id: int | None):
             return _locked(section_id, body)
         except editing.UnknownBase:
             db.session.rollback()
-            abort(400)
+            raise
     abort(503)
 
 

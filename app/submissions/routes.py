@@ -11,6 +11,7 @@ from app.consultations.routes import load_consultation
 from app.extensions import db
 from app.files.services import download, remove_attached
 from app.files.uploads import store_from_form
+from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import may, require
 from app.reference import language_name_in_reader_language
@@ -37,10 +38,10 @@ from app.web import go_to, render
 @login_required
 def start(slug: str):
     consultation = load_consultation(slug)
-    chosen = request.form.get("organization_id", "")
-    if not chosen.isdigit():
+    chosen = id_from(request.form.get("organization_id"))
+    if chosen is None:
         abort(400)
-    org = load_organization(int(chosen))
+    org = load_organization(chosen)
     require(current_user, "submission.start", (consultation, org))
     try:
         submission = services.start_submission(current_user, consultation, org, utcnow())

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import require
 from app.submissions import bp, services
@@ -60,10 +61,10 @@ def submit(submission_id: int):
 @login_required
 def sign_off(submission_id: int):
     submission = load_submission(submission_id, "submission.sign_off")
-    chosen = request.form.get("organization_id", "")
-    if not chosen.isdigit() or int(chosen) not in submission.organization_ids():
+    chosen = id_from(request.form.get("organization_id"))
+    if chosen not in submission.organization_ids():
         abort(400)
-    org = load_organization(int(chosen))
+    org = load_organization(chosen)
     require(current_user, "organization.edit", org)  # an owner of that organization
     try:
         services.sign_off(current_user, submission, org, utcnow())
@@ -148,10 +149,10 @@ def extend(submission_id: int):
 @login_required
 def endorse(submission_id: int):
     submission, _edition = load_submission_to_read(submission_id)
-    chosen = request.form.get("organization_id", "")
-    if not chosen.isdigit():
+    chosen = id_from(request.form.get("organization_id"))
+    if not chosen:
         return _back(submission, _("Choose an organization and how it is credited."), "error")
-    org = load_organization(int(chosen))
+    org = load_organization(chosen)
     require(current_user, "submission.endorse", (submission, org))
     form = EndorseForm(organizations=[org])
     if not form.validate_on_submit():

@@ -116,6 +116,16 @@ def test_sign_out_everywhere_ends_other_sessions(client, signed_in_client):
     assert laptop.get("/account").status_code == 302
 
 
+def test_sign_out_everywhere_is_audited_under_the_real_subject_type(signed_in_client, db):
+    user = make_user(username="amir")
+    before = db.session.scalar(select(func.max(AuditEvent.id)))
+    assert signed_in_client(user).post("/sign-out-everywhere").status_code == 303
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.id > before)).all()
+    assert [event.action for event in events] == ["sessions.revoked"]
+    # current_user is a proxy: the event names what it stands for, never "LocalProxy".
+    assert {(event.subject_type, event.subject_id) for event in events} == {("User", user.id)}
+
+
 def test_sign_out(signed_in_client):
     client = signed_in_client(make_user())
     assert client.post("/sign-out").status_code == 303

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from flask import abort
 
@@ -46,7 +48,12 @@ def test_500_shows_no_internals_and_keeps_what_was_typed(error_app):
 def test_413_explains_the_size_limit(error_app):
     response = error_app.test_client().post("/sign-up", data={"display_name": "x" * 5000})
     assert response.status_code == 413
-    assert "This file is too large" in response.get_data(as_text=True)
+    assert "This text is too long" in response.get_data(as_text=True)  # a form without files
+    upload = error_app.test_client().post(
+        "/sign-up", data={"file": (io.BytesIO(b"x" * 5000), "big.pdf")}
+    )
+    assert upload.status_code == 413
+    assert "This file is too large" in upload.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -153,3 +153,22 @@ def test_an_area_is_named_only_when_three_unnamed_organizations_share_it(signed_
     _anonymous_accepted(consultation, "TH")  # now three in South-eastern Asia
     db.session.commit()
     assert "a trade union in Southeast Asia" in _public_credit(client, submission)
+
+
+def test_a_link_used_for_an_organization_already_writing_says_so(signed_in_client, db):
+    from app.submissions.services import create_coauthor_link
+    from app.timeutil import utcnow
+
+    lead_owner = make_user()
+    lead = make_org(lead_owner, name="Lead Voices")
+    submission = make_submission(org=lead, texts={"q1": "T."})
+    token = create_coauthor_link(lead_owner, submission, utcnow())
+    db.session.commit()
+    client = signed_in_client(lead_owner)
+    path = f"/coauthor-invitations/{token}"
+    response = client.post(path, data={"organization_id": lead.id})
+    assert response.status_code == 303 and response.headers["Location"] == path
+    assert "Lead Voices is already part of this submission." in client.get(path).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(Coauthor)) is None

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.submissions.models import Revision
@@ -218,3 +219,41 @@ def test_editor_page_offers_autosave_and_word_count(signed_in_client, db):
     body = page.get_data(as_text=True)
     assert "data-autosave" in body and 'data-word-limit="3"' in body
     assert "6 of 3 words" in body
+
+
+def test_nul_characters_are_left_out_of_a_saved_text(signed_in_client, db):
+    _owner, editor, submission = _writer_and_submission()
+    base = _current(db, submission).current_revision_id
+    response = _save(signed_in_client(editor), submission, "The cat\x00 sat.", base)
+    assert response.status_code == 200
+    assert _current(db, submission).text == "The cat sat."
+
+
+@pytest.mark.parametrize("base", ["99999999999999999999999", "2147483648", "-5", "\u00b2"])
+def test_a_malformed_base_revision_gives_the_text_back_with_a_reason(signed_in_client, db, base):
+    _owner, editor, submission = _writer_and_submission()
+    client = signed_in_client(editor)
+    response = _save(client, submission, "My careful paragraph.", base)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "My careful paragraph." in page
+    assert "we cannot tell which version this text was based on" in page
+    htmx = _save(client, submission, "My careful paragraph.", base, **{"HX-Request": "true"})
+    assert htmx.status_code == 400
+    assert _current(db, submission).text == "The cat sat on the mat."
+
+
+def test_a_text_too_long_comes_back_with_the_limit_not_a_file_error(signed_in_client, db):
+    _owner, editor, submission = _writer_and_submission()
+    base = _current(db, submission).current_revision_id
+    client = signed_in_client(editor)
+    long_text = "My words. " * 20_001
+    response = _save(client, submission, long_text, base)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "longer than 200,000 characters" in page and "This file is too large" not in page
+    assert long_text in page  # in the editor, to shorten
+    assert f'name="base_revision" id="base_revision" value="{base}"' in page
+    htmx = _save(client, submission, long_text, base, **{"HX-Request": "true"})
+    assert htmx.status_code == 413
+    assert _current(db, submission).text == "The cat sat on the mat."

@@ -204,6 +204,8 @@
         if (xhr.status === 401) { say(form.dataset.signedOutText); retrySoon(); return; }
         if (xhr.status === 409) { state.paused = true; say(form.dataset.conflictText); return; }
         if (xhr.status === 423) { state.paused = true; say(form.dataset.lockedText); return; }
+        // Too long: saved again once the person shortens it (the next input), not before.
+        if (xhr.status === 413) { say(form.dataset.tooLongText); return; }
         say(form.dataset.unsavedText);
         retrySoon();
       });

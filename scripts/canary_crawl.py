@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from app.selfcheck.canaries import Plan
-from app.selfcheck.crawl import Fetched, crawl, leaks
+from app.selfcheck.crawl import Fetched, Page, crawl, leaks
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -79,15 +79,20 @@ class Browser:
         return {"csrf_token": found.group(1)} if found else {}
 
 
+def crawl_as(base_url: str, plan: Plan, persona: str) -> list[Page]:
+    """Every page, fragment and file this persona reaches, signed in through the forms."""
+    browser = Browser(base_url)
+    if persona != "visitor":
+        account = plan.accounts[persona]
+        browser.sign_in(account.username, account.password, account.totp_secret)
+    return crawl(browser.fetch, plan.seeds)
+
+
 def check(base_url: str, plan: Plan, personas: list[str] | None = None) -> list[str]:
     """Every leak, for every persona (or the ones named)."""
     found = []
     for persona in personas or ["visitor", *plan.accounts]:
-        browser = Browser(base_url)
-        if persona != "visitor":
-            account = plan.accounts[persona]
-            browser.sign_in(account.username, account.password, account.totp_secret)
-        pages = crawl(browser.fetch, plan.seeds)
+        pages = crawl_as(base_url, plan, persona)
         print(f"{persona}: {len(pages)} pages and files read", file=sys.stderr)
         found += leaks(pages, plan.rules, persona)
     return found

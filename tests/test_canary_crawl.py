@@ -84,3 +84,26 @@ def test_a_leak_is_reported():
     pages = [Page("/directory", 200, "Canary Lead"), Page("/s/1", 200, "Canary Lead their text")]
     assert leaks(pages, rules, "visitor") == ["visitor sees 'Canary Lead' at /s/1"]
     assert leaks(pages, rules, "owner") == []
+
+
+@pytest.fixture
+def live_server(app):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_the_operator_crawl_signs_in_over_http_and_reads_what_it_may(plan, live_server):
+    """scripts/canary_crawl.py against a running server: the focal point signs in with the
+    password and the second factor, and reaches the report; a stranger does not."""
+    from scripts.canary_crawl import check, crawl_as
+
+    pages = crawl_as(live_server, plan, "focal_point")
+    assert any(MUST_FIND["focal_point"] in page.text for page in pages)
+    assert check(live_server, plan, ["stranger_owner"]) == []

@@ -228,6 +228,22 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("safeguarding.focal_points", "GET"): {"admin"},
     ("safeguarding.focal_points", "POST"): {"admin"},
     ("safeguarding.remove_focal_point", "POST"): {"admin"},
+    # Sealed reports: the world's member was proposed as a focal point by the admin; keys
+    # need a second factor; the facilitator (no key) gets pages that say what to do.
+    ("safeguarding.nominations_page", "GET"): SIGNED_IN,
+    ("safeguarding.accept_nomination", "POST"): {"member"},
+    ("safeguarding.decline_nomination", "POST"): {"member"},
+    ("safeguarding.withdraw_nomination", "POST"): {"admin"},
+    ("safeguarding.key", "GET"): STAFF,
+    ("safeguarding.key", "POST"): STAFF,
+    ("safeguarding.confirm_key", "POST"): STAFF,
+    ("safeguarding.restore_key", "POST"): STAFF,
+    ("safeguarding.replace_key", "POST"): STAFF,
+    ("safeguarding.unlock", "GET"): STAFF,
+    ("safeguarding.unlock", "POST"): STAFF,
+    ("safeguarding.share", "POST"): {"facilitator"},
+    ("safeguarding.evidence", "GET"): {"facilitator"},
+    ("safeguarding.message_evidence", "GET"): {"facilitator"},
 }
 
 # GET routes that change something (a confirmation link is used up when opened).
@@ -242,6 +258,7 @@ POSTED = {
     "submissions.endorse": {"organization_id": "{other_org_id}", "attribution": "named"},
     "sessions.register": {"organization_id": "{org_id}"},
     "safeguarding.reporter_message": {"code": "{report_code}"},
+    "safeguarding.share": {"user_id": "{co_focal_point_id}"},
 }
 
 
@@ -374,7 +391,7 @@ def _compilation_world(consultation):
 def _session_world(consultation, target, users, comment_id):
     """A live session with a board, published minutes, and a safety report."""
     from app.safeguarding import services as safety
-    from app.safeguarding.models import InstanceFocalPoint
+    from app.safeguarding.models import FocalPointNomination, InstanceFocalPoint
 
     session = make_session(consultation, state="live")
     for role in ("viewer", "editor", "owner"):
@@ -387,6 +404,10 @@ def _session_world(consultation, target, users, comment_id):
     )
     focal_point = InstanceFocalPoint(user_id=users["other_owner"].id)  # no second factor
     db.session.add(focal_point)
+    co_focal_point = make_user(two_factor=True)  # a second focal point to share with
+    consultation.staff.append(ConsultationStaff(user_id=co_focal_point.id, role="focal-point"))
+    nomination = FocalPointNomination(user_id=users["member"].id, proposed_by_id=users["admin"].id)
+    db.session.add(nomination)
     db.session.flush()
     with app_request_context():
         report, code = safety.submit_report(
@@ -400,6 +421,9 @@ def _session_world(consultation, target, users, comment_id):
         "report_id": report.id,
         "report_code": code,
         "focal_point_id": focal_point.id,
+        "co_focal_point_id": co_focal_point.id,
+        "nomination_id": nomination.id,
+        "message_id": 1,
     }
 
 

@@ -64,7 +64,7 @@ def propose(admin, person: User, consultation: Consultation | None, now: datetim
     record_event(
         admin, "safety.focal_point_proposed", person, now=now, consultation=consultation_id
     )
-    notify(person, "safety.nominated", now, url_for("safeguarding.nominations"))
+    notify(person, "safety.nominated", now, url_for("safeguarding.nominations_page"))
     return nomination
 
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
 
 from app.auth.models import User
 from app.auth.services import find_account
@@ -70,7 +71,8 @@ def _report_form(formdata=None) -> ReportForm:
 @bp.route("/report", methods=["GET", "POST"])
 @_limit()
 def report():
-    form = _report_form(request.form if request.method == "POST" else None)
+    posted = CombinedMultiDict((request.files, request.form))
+    form = _report_form(posted if request.method == "POST" else None)
     if request.method == "GET":
         form.consultation.data = request.args.get("consultation", "")
     if not form.validate_on_submit():

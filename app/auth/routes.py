@@ -116,6 +116,7 @@ def _pending_user() -> User | None:
 def second_factor():
     user = _pending_user()
     if user is None:
+        seal_keys().take_held_key()  # an unlocked key never outlives the pending sign-in
         flash(_("That took too long. Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     form = TwoFactorForm()

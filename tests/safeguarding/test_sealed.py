@@ -26,6 +26,7 @@ from app.safeguarding.models import (
     SafetyMessage,
     SafetyReport,
 )
+from app.safeguarding.services import code_hash
 from app.security import DecryptionError, decrypt_text
 from tests.factories import (
     PASSWORD,
@@ -261,6 +262,12 @@ def test_a_focal_point_added_later_reads_an_earlier_report_only_once_it_is_share
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "safety.report_shared"))
     assert event.actor_id == first.id
 
+    # Removing a focal point deletes what was sealed to them.
+    staff_row = next(s for s in consultation.staff if s.user_id == newcomer.id)
+    signed_in_client(admin).post(f"/consultations/{consultation.slug}/staff/{staff_row.id}/remove")
+    remaining = db.session.scalars(select(ReportEnvelope.user_id)).all()
+    assert remaining == [first.id]
+
 
 def test_the_reporter_reads_a_reply_with_the_code_alone(app, client, db):
     app.config["RATELIMIT_SAFETY"] = "3 per hour"
@@ -364,11 +371,13 @@ def test_an_old_report_says_so_until_its_focal_point_enrols_then_is_sealed(
     consultation = make_consultation()
     focal_point = make_user(two_factor=True)
     consultation.staff.append(ConsultationStaff(user_id=focal_point.id, role="focal-point"))
-    old = SafetyReport(
-        consultation_id=consultation.id,
-        content=json.dumps({"what_happened": SECRET}),
-        code_hash="0" * 64,
-    )
+    code = "ABCD-EFGH-JKMN-PQRS-TUVW"
+    with app.test_request_context("/"):
+        old = SafetyReport(
+            consultation_id=consultation.id,
+            content=json.dumps({"what_happened": SECRET}),
+            code_hash=code_hash(code),
+        )
     old.messages.append(SafetyMessage(from_focal_point=False, body=ADDED))
     db.session.add(old)
     db.session.commit()
@@ -384,8 +393,15 @@ def test_an_old_report_says_so_until_its_focal_point_enrols_then_is_sealed(
     raw = db.session.execute(text("SELECT content, sealed_content FROM safety_reports")).one()
     assert raw.content is None and SECRET.encode() not in bytes(raw.sealed_content)
     assert db.session.execute(text("SELECT body FROM safety_messages")).scalar() is None
+    # The reporter came back only after sealing: their messages show once a focal point
+    # has opened the report again (the server could not seal to a code it never had).
+    reporter = app.test_client()
+    waiting = reporter.post("/safety/follow-up", data={"code": code}).get_data(as_text=True)
+    assert ADDED not in waiting and "once a focal point has opened your report" in waiting
     page = person.get(f"/safety/reports/{old.id}").get_data(as_text=True)
     assert SECRET in page and ADDED in page and "old encryption" not in page
+    again = reporter.post("/safety/follow-up", data={"code": code}).get_data(as_text=True)
+    assert ADDED in again
 
 
 def test_a_report_that_does_not_decrypt_gives_a_clear_page(app, client, db):

@@ -48,11 +48,14 @@ class KdfSpec:
         return f"argon2id:{self.opslimit}:{self.memlimit}:{salt}"
 
     @classmethod
-    def parse(cls, stored: str) -> KdfSpec:
-        name, ops, mem, salt = stored.split(":")
-        if name != "argon2id":
-            raise CannotOpen
-        return cls(int(ops), int(mem), base64.b64decode(salt))
+    def parse(cls, stored: str | None) -> KdfSpec:
+        try:
+            name, ops, mem, salt = (stored or "").split(":")
+            if name != "argon2id":
+                raise ValueError(name)
+            return cls(int(ops), int(mem), base64.b64decode(salt, validate=True))
+        except ValueError as error:  # damaged or unknown: nothing to open with
+            raise CannotOpen from error
 
     @classmethod
     def new(cls, purpose: str) -> KdfSpec:
@@ -65,9 +68,16 @@ class KdfSpec:
         )
 
     def derive(self, secret: str) -> bytes:
-        return argon2id.kdf(
-            KEY_SIZE, secret.encode(), self.salt, opslimit=self.opslimit, memlimit=self.memlimit
-        )
+        try:
+            return argon2id.kdf(
+                KEY_SIZE,
+                secret.encode(),
+                self.salt,
+                opslimit=self.opslimit,
+                memlimit=self.memlimit,
+            )
+        except (nacl.exceptions.CryptoError, ValueError, TypeError) as error:
+            raise CannotOpen from error
 
 
 # --- Symmetric boxes ---------------------------------------------------------------------------
@@ -93,7 +103,10 @@ def lock_json(key: bytes, value: dict) -> bytes:
 
 
 def unlock_json(key: bytes, box: bytes) -> dict:
-    return json.loads(unlock(key, box))
+    try:
+        return json.loads(unlock(key, box))
+    except (ValueError, TypeError) as error:
+        raise CannotOpen from error
 
 
 # --- Key pairs and envelopes ------------------------------------------------------------------

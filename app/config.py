@@ -116,6 +116,15 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
+    # Argon2id (libsodium) for sealed safety reports; each wrap keeps its own cost, so these
+    # can change without breaking older keys. A password is a weak secret: libsodium's
+    # "interactive" cost (2 passes, 64 MiB). The report code (~99 bits) and the recovery key
+    # (~139 bits) cannot be guessed whatever the cost: 2 passes over 16 MiB is plenty.
+    # See bench/README.md for what this costs on the project's machine.
+    SEAL_ARGON2_PASSWORD_OPSLIMIT = 2
+    SEAL_ARGON2_PASSWORD_MEMLIMIT = 64 * 1024 * 1024
+    SEAL_ARGON2_CODE_OPSLIMIT = 2
+    SEAL_ARGON2_CODE_MEMLIMIT = 16 * 1024 * 1024
 
     LANGUAGES = ["en", "id", "fil", "ne", "ar"]
     RTL_LANGUAGES = {"ar", "ur", "fa", "he"}
@@ -156,6 +165,10 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
+    SEAL_ARGON2_PASSWORD_OPSLIMIT = 1
+    SEAL_ARGON2_PASSWORD_MEMLIMIT = 8192
+    SEAL_ARGON2_CODE_OPSLIMIT = 1
+    SEAL_ARGON2_CODE_MEMLIMIT = 8192
     BASE_URL = "http://localhost"
     JOBS_SYNCHRONOUS = True
     # Each test app keeps its own copies; tests of the shared store name their own Redis.

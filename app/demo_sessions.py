@@ -168,7 +168,9 @@ def _board(demo: DemoData, session, participants) -> None:
 
 
 def _safeguarding(demo: DemoData, consultation) -> None:
-    """A focal point for the open consultation and for general reports, and one report."""
+    """A focal point for the open consultation and for general reports, with a key (its
+    recovery key is not kept: this is demo data), and one report sealed to it."""
+    from app.safeguarding.keys import confirm_key, create_key
     from app.safeguarding.services import ReportContent, submit_report
 
     focal_point = demo.user("safeguarding", "Sami (safeguarding focal point)", Role.MEMBER)
@@ -176,6 +178,8 @@ def _safeguarding(demo: DemoData, consultation) -> None:
     consultation.staff.append(ConsultationStaff(user_id=focal_point.id, role="focal-point"))
     db.session.add(InstanceFocalPoint(user_id=focal_point.id))
     db.session.flush()
+    _key, recovery_key, _private = create_key(focal_point, demo.password, demo.now)
+    confirm_key(focal_point, recovery_key, demo.now)
     from flask import current_app
 
     with current_app.test_request_context("/"):

@@ -478,3 +478,38 @@ def _read_safety_report(user, report) -> bool:
 @rule("focal_points.manage")
 def _manage_focal_points(user, _obj) -> bool:
     return is_admin(user)
+
+
+@rule("focal_point.propose")
+def _propose_focal_point(user, person) -> bool:
+    """Admins propose focal points, never themselves: nobody can make themselves a reader.
+    The person must then accept and enrol a key (app/safeguarding/nominations.py)."""
+    return is_admin(user) and person is not None and person.id != user.id
+
+
+@rule("nomination.withdraw")
+def _withdraw_nomination(user, _nomination) -> bool:
+    return is_admin(user)
+
+
+@rule("nomination.respond")
+def _respond_to_nomination(user, nomination) -> bool:
+    return signed_in(user) and nomination.user_id == user.id
+
+
+@rule("safety.nominations")
+def _own_nominations(user, _obj) -> bool:
+    return signed_in(user)
+
+
+@rule("safety.key")
+def _focal_point_key(user, _obj) -> bool:
+    """Enrolling, unlocking or restoring a key needs a second factor, like reading reports."""
+    return signed_in(user) and user.has_two_factor
+
+
+@rule("safety.share")
+def _share_safety_report(user, pair) -> bool:
+    """pair: (report, person): between two focal points the report is meant for."""
+    report, person = pair
+    return _read_safety_report(user, report) and _read_safety_report(person, report)

@@ -297,3 +297,23 @@ def make_contribution(session, author, org, *, body=None, state="approved", show
     db.session.add(contribution)
     db.session.commit()
     return contribution
+
+
+def enrol_key(user: User, password: str = PASSWORD) -> str:
+    """Give a person a confirmed key pair for sealed safety reports; returns the recovery key."""
+    from app.safeguarding.keys import confirm_key, create_key
+
+    _row, recovery_key, _private = create_key(user, password, utcnow())
+    confirm_key(user, recovery_key, utcnow())
+    db.session.commit()
+    return recovery_key
+
+
+def sign_in_with_password(client, user: User, password: str = PASSWORD):
+    """Sign in through the forms (password, then a recovery code as second factor), as a
+    person does: a focal point's password then unlocks their key for this session."""
+    response = client.post("/sign-in", data={"identifier": user.username, "password": password})
+    if user.has_two_factor:
+        codes = user.__dict__.setdefault("recovery_codes_plain", [])
+        response = client.post("/sign-in/code", data={"code": codes.pop()})
+    return response

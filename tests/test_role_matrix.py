@@ -24,6 +24,7 @@ ORG_MEMBERS = {"viewer", "editor", "owner"}
 WRITERS = {"owner", "editor"}
 RUNS = {"facilitator", "admin"}  # run the target consultation (admins run every one)
 ANY_FACILITATOR = {"facilitator", "other_facilitator", "admin"}
+WITH_SECOND_FACTOR = {"facilitator", "other_facilitator", "un_reviewer", "focal_point", "admin"}
 NOBODY: set[str] = set()
 
 # (endpoint, method) -> roles that are let through. Everyone else must be refused:
@@ -214,6 +215,23 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("safeguarding.focal_points", "GET"): {"admin"},
     ("safeguarding.focal_points", "POST"): {"admin"},
     ("safeguarding.remove_focal_point", "POST"): {"admin"},
+    # Sealed reports. The world's member was proposed as a focal point by the admin; keys
+    # need a second factor; the focal point has a key that this session has not unlocked
+    # (it gets the unlock form, a 200). A second focal point of the consultation exists.
+    ("safeguarding.nominations_page", "GET"): SIGNED_IN,
+    ("safeguarding.accept_nomination", "POST"): {"member"},
+    ("safeguarding.decline_nomination", "POST"): {"member"},
+    ("safeguarding.withdraw_nomination", "POST"): {"admin"},
+    ("safeguarding.key", "GET"): WITH_SECOND_FACTOR,
+    ("safeguarding.key", "POST"): WITH_SECOND_FACTOR,
+    ("safeguarding.confirm_key", "POST"): WITH_SECOND_FACTOR,
+    ("safeguarding.restore_key", "POST"): WITH_SECOND_FACTOR,
+    ("safeguarding.replace_key", "POST"): WITH_SECOND_FACTOR,
+    ("safeguarding.unlock", "GET"): WITH_SECOND_FACTOR,
+    ("safeguarding.unlock", "POST"): WITH_SECOND_FACTOR,
+    ("safeguarding.share", "POST"): {"focal_point"},
+    ("safeguarding.evidence", "GET"): {"focal_point"},
+    ("safeguarding.message_evidence", "GET"): {"focal_point"},
 }
 
 # GET routes that change something (a confirmation link is used up when opened).
@@ -228,6 +246,7 @@ POSTED = {
     "submissions.endorse": {"organization_id": "{other_org_id}", "attribution": "named"},
     "sessions.register": {"organization_id": "{org_id}"},
     "safeguarding.reporter_message": {"code": "{report_code}"},
+    "safeguarding.share": {"user_id": "{co_focal_point_id}"},
 }
 
 # With the ids of a mirror world, each role is as related to the objects as this role is

@@ -65,6 +65,8 @@ ROLES = [
     "focal_point",
     "admin",
 ]
+# Staff accounts have a second factor, and so does the focal point (reading reports needs it).
+SECOND_FACTOR = {"facilitator", "other_facilitator", "un_reviewer", "focal_point", "admin"}
 STAFF_ACCOUNTS = {
     "facilitator": "facilitator",
     "other_facilitator": "facilitator",
@@ -86,7 +88,7 @@ def build_world(users: dict | None = None) -> World:
     if users is None:
         for role in ROLES[1:]:
             account_role = STAFF_ACCOUNTS.get(role, "member")
-            world.users[role] = make_user(role=account_role, two_factor=role != "member" or None)
+            world.users[role] = make_user(role=account_role, two_factor=role in SECOND_FACTOR)
         mirror = False
     else:
         world.users = dict(users)
@@ -101,7 +103,7 @@ def _strangers() -> dict:
     people = {}
     for role in ROLES[1:]:
         account_role = STAFF_ACCOUNTS.get(role, "member")
-        people[role] = make_user(role=account_role, two_factor=role != "member" or None)
+        people[role] = make_user(role=account_role, two_factor=role in SECOND_FACTOR)
     return people
 
 
@@ -229,9 +231,10 @@ def _compilation_world(consultation, folder_name: str):
 
 
 def _session_world(consultation, target, users, comment_id):
-    """A live session with a board, published minutes, and a safety report."""
+    """A live session with a board, published minutes, and a sealed safety report."""
     from app.safeguarding import services as safety
-    from app.safeguarding.models import InstanceFocalPoint
+    from app.safeguarding.models import FocalPointNomination, InstanceFocalPoint
+    from tests.factories import enrol_key
 
     session = make_session(consultation, state="live")
     for role in ("viewer", "editor", "owner"):
@@ -239,17 +242,22 @@ def _session_world(consultation, target, users, comment_id):
     contribution = make_contribution(session, users["editor"], target)
     make_contribution(session, users["owner"], target)
     session.minutes, session.minutes_published_at = "Minutes.", utcnow()
-    focal = ConsultationStaff(user_id=users["focal_point"].id, role="focal-point")
-    consultation.staff.append(focal)
-    unlisted = users["unlisted_owner"]
-    unlisted.totp_secret = None  # a focal point without a second factor reads nothing
+    co_focal_point = make_user(two_factor=True)  # a second focal point, to share with
+    for person in (users["focal_point"], co_focal_point):
+        consultation.staff.append(ConsultationStaff(user_id=person.id, role="focal-point"))
+        enrol_key(person)
+    unlisted = users["unlisted_owner"]  # a general focal point without a second factor
     focal_point = InstanceFocalPoint(user_id=unlisted.id)
     db.session.add(focal_point)
+    nomination = FocalPointNomination(user_id=users["member"].id, proposed_by_id=users["admin"].id)
+    db.session.add(nomination)
     db.session.flush()
     with current_app.test_request_context("/"):
         report, code = safety.submit_report(
             None, consultation, safety.ReportContent("Threatened."), True, utcnow()
         )
+        opened = safety.open_for_reporter(report, code, utcnow())
+        safety.add_reporter_message(opened, "More.", utcnow(), None)
     db.session.commit()
     return {
         "session_id": session.id,
@@ -258,6 +266,9 @@ def _session_world(consultation, target, users, comment_id):
         "report_id": report.id,
         "report_code": code,
         "focal_point_id": focal_point.id,
+        "co_focal_point_id": co_focal_point.id,
+        "nomination_id": nomination.id,
+        "message_id": report.messages[-1].id,
     }
 
 

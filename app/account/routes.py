@@ -88,14 +88,14 @@ def password():
     if not form.validate_on_submit():
         return _page(422, password_form=form)
     try:
-        services.change_password(
+        unlocked = services.change_password(
             current_user, form.current_password.data, form.password.data, utcnow()
         )
     except services.WrongPassword:
         form.current_password.errors.append(_("This is not your current password."))
         return _page(422, password_form=form)
     # Other devices are now signed out; this one stays in with a new session.
-    start_session(current_user._get_current_object())
+    start_session(current_user._get_current_object(), unlocked)
     db.session.commit()
     flash(_("Your password is changed. Other devices are signed out."), "success")
     return go_to(url_for("account.index"))

@@ -62,9 +62,15 @@ def update_profile(user: User, *, display_name: str, locale: str, timezone: str 
     user.timezone = timezone or None
 
 
-def change_password(user: User, current: str, new: str, now: datetime) -> None:
+def change_password(user: User, current: str, new: str, now: datetime) -> bytes | None:
+    """Returns a focal point's private key, re-wrapped under the new password, for the new
+    session (None for everyone else)."""
+    from app.safeguarding.keys import rewrap_for_new_password
+
     confirm_password(user, current)
+    private_key = rewrap_for_new_password(user, current, new)
     set_password(user, new, now, reason="changed")
+    return bytes(private_key) if private_key is not None else None
 
 
 def remove_email(user: User, now: datetime) -> None:

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -116,6 +116,10 @@ class AccountSession(db.Model):
     created_at: Mapped[datetime]
     # Raised at most once a minute by activity; the idle timeout counts from it.
     last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    # A secret unlocked at sign-in (a focal point's private key), locked again under a random
+    # key that only this browser's cookie holds: the row alone cannot open it, and it dies
+    # with the session.
+    unlocked_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AccountToken(db.Model):

@@ -76,15 +76,25 @@ def sign_in():
         form.password.errors.append(_("The name or the password is wrong."))
         return render_invalid("auth/sign_in.html", "form", form=form)
     next_url = safe_next(request.args.get("next"))
+    # A focal point's password also opens their private key, for this sign-in only.
+    private_key = seal_keys().open_with_password(user, form.password.data)
     if user.has_two_factor:
         session["pending_user"] = user.get_id()
         session["pending_at"] = int(time.time())
         session["pending_next"] = next_url
+        seal_keys().hold_until_second_factor(private_key)
         return go_to(url_for("auth.second_factor"))
-    start_session(user)
+    start_session(user, bytes(private_key) if private_key else None)
     services.record_sign_in(user, utcnow())
     db.session.commit()
     return go_to(next_url)
+
+
+def seal_keys():
+    """Focal points' keys (imported late: the safeguarding area builds on accounts)."""
+    from app.safeguarding import keys
+
+    return keys
 
 
 def _pending_user() -> User | None:
@@ -100,6 +110,7 @@ def _pending_user() -> User | None:
 def second_factor():
     user = _pending_user()
     if user is None:
+        seal_keys().take_held_key()  # an unlocked key never outlives the pending sign-in
         flash(_("That took too long. Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     form = TwoFactorForm()
@@ -111,7 +122,7 @@ def second_factor():
         form.code.errors.append(_("This code does not work. Check it and try again."))
         return render_invalid("auth/second_factor.html", "form", form=form)
     next_url = session.get("pending_next") or url_for("main.home")
-    start_session(user)
+    start_session(user, seal_keys().take_held_key())
     services.record_sign_in(user, utcnow())
     db.session.commit()
     return go_to(next_url)
@@ -162,9 +173,10 @@ def reset_with_token(token: str):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/reset_token.html", "form", status=status, form=form, token=token)
-    services.reset_with_token(token, form.password.data, utcnow())
+    user = services.reset_with_token(token, form.password.data, utcnow())
+    locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()
-    flash(_("Your password is changed. Sign in with it now."), "success")
+    _say_reset(locked)
     return go_to(url_for("auth.sign_in"))
 
 
@@ -176,16 +188,29 @@ def reset_with_recovery_code():
         status = 422 if form.is_submitted() else 200
         return render("auth/reset_recovery.html", "form", status=status, form=form)
     try:
-        services.reset_with_recovery_code(
+        user = services.reset_with_recovery_code(
             form.identifier.data, form.code.data, form.password.data, utcnow()
         )
     except services.ResetRefused:
         db.session.rollback()
         form.code.errors.append(_("This did not work. Check the name and the code."))
         return render_invalid("auth/reset_recovery.html", "form", form=form)
+    locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()
-    flash(_("Your password is changed. Sign in with it now."), "success")
+    _say_reset(locked)
     return go_to(url_for("auth.sign_in"))
+
+
+def _say_reset(locked_key: bool) -> None:
+    flash(_("Your password is changed. Sign in with it now."), "success")
+    if locked_key:
+        flash(
+            _(
+                "Your safety reports key did not follow the reset: you cannot read your "
+                "earlier reports now. After signing in, enter your recovery key to get them back."
+            ),
+            "warning",
+        )
 
 
 @bp.get("/confirm-email/<token>")

@@ -9,12 +9,17 @@ comes from the client's address or browser (Flask-Login's `_id`, a hash of both,
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from nacl.exceptions import CryptoError
+from nacl.secret import SecretBox
+from nacl.utils import random as random_bytes
 from sqlalchemy import delete, select
 
 from app.auth.models import AccountSession, User
@@ -23,6 +28,10 @@ from app.timeutil import utcnow
 from app.tokens import new_token, token_digest
 
 SESSION_TOKEN = "sid"
+# The random key that opens this session's unlocked secret (see AccountSession). Flask's
+# cookie is signed, not encrypted: only the browser and this process, during a request,
+# ever hold the key; the server keeps only what it locks.
+UNLOCK_KEY = "unlock"
 # Activity moves the idle timer at most this often, so a busy page costs no write per click.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -121,9 +130,11 @@ def purge_idle_sessions(now: datetime) -> None:
     db.session.execute(delete(AccountSession).where(AccountSession.last_seen_at < cutoff))
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, secret: bytes | None = None) -> None:
     """A fresh session for a fresh sign-in: nothing from before is carried over.
 
+    `secret`, if given, is what the password unlocked (a focal point's private key): it is
+    kept for this session only, locked under a random key that goes into the cookie.
     The caller commits, so the new session row exists before the cookie is used.
     """
     locale = session.get("locale")
@@ -138,12 +149,47 @@ def start_session(user: User) -> None:
     now = utcnow()
     purge_idle_sessions(now)
     session[SESSION_TOKEN] = open_account_session(user, now)
+    db.session.flush()
+    g.account_session = _row_of(session[SESSION_TOKEN])
+    if secret is not None:
+        keep_unlocked_secret(secret)
+
+
+def _row_of(token: str) -> AccountSession | None:
+    return db.session.scalar(
+        select(AccountSession).where(AccountSession.token_hash == token_digest(token))
+    )
+
+
+def keep_unlocked_secret(secret: bytes, row: AccountSession | None = None) -> bool:
+    """Keep a secret for the rest of this session: locked on the session row under a new
+    random key that only the cookie holds. False when there is no session to keep it in."""
+    row = row or g.get("account_session")
+    if row is None:
+        return False
+    key = random_bytes(SecretBox.KEY_SIZE)
+    row.unlocked_secret = bytes(SecretBox(key).encrypt(secret))
+    session[UNLOCK_KEY] = base64.urlsafe_b64encode(key).decode()
+    return True
+
+
+def unlocked_secret() -> bytes | None:
+    """The secret this session unlocked at sign-in, or None (signed out, idle, never)."""
+    row = g.get("account_session")
+    key = session.get(UNLOCK_KEY)
+    if row is None or row.unlocked_secret is None or not isinstance(key, str):
+        return None
+    try:
+        return SecretBox(base64.urlsafe_b64decode(key.encode())).decrypt(row.unlocked_secret)
+    except (CryptoError, ValueError, TypeError, binascii.Error):
+        return None
 
 
 def end_session() -> None:
     """Sign out this browser: its session row is deleted (the caller commits)."""
     locale = session.get("locale")
     _close_current()
+    g.pop("account_session", None)
     logout_user()
     session.clear()
     if locale:

@@ -236,6 +236,9 @@ def delete_question(question: GuidingQuestion) -> None:
 
 
 def assign_staff(admin, consultation: Consultation, user, role: str, now: datetime) -> None:
+    if role == "focal-point":
+        # Never assigned directly: proposed, then accepted (app/safeguarding/nominations.py).
+        raise ValueError("focal points are proposed and accept, they are not assigned")
     if user.id in consultation.staff_ids(role):
         return
     consultation.staff.append(ConsultationStaff(user_id=user.id, role=role))
@@ -254,6 +257,12 @@ def remove_staff(admin, consultation: Consultation, staff: ConsultationStaff, no
         role=staff.role,
     )
     consultation.staff.remove(staff)
+    if staff.role == "focal-point":
+        from app.safeguarding.services import drop_unreadable_envelopes, forget_cached_roles
+
+        db.session.flush()
+        forget_cached_roles()
+        drop_unreadable_envelopes(staff.user_id)
 
 
 # --- Participation ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Admins assign facilitators and UN reviewers to a consultation."""
+"""Admins assign facilitators and UN reviewers to a consultation, and propose focal points
+(who become focal points only once they accept and enrol their key)."""
 
 from __future__ import annotations
 
@@ -21,26 +22,56 @@ def staff(slug: str):
     consultation = load_consultation(slug, "consultation.manage_staff")
     form = StaffForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render(
-            "consultations/staff.html", status=status, form=form, consultation=consultation
-        )
+        return _page(consultation, form, 422 if form.is_submitted() else 200)
     person = find_account(form.identifier.data)
-    # Any account can be a focal point (a trusted person from civil society, say);
-    # facilitators and UN reviewers need that role on their account first.
-    needs_role = form.role.data != "focal-point"
-    if person is None or (needs_role and person.role not in {form.role.data, "admin"}):
+    if form.role.data == "focal-point":
+        return _propose_focal_point(consultation, form, person)
+    # Facilitators and UN reviewers need that role on their account first.
+    if person is None or person.role not in {form.role.data, "admin"}:
         form.identifier.errors.append(
             _(
                 "No account with this name has that role. Give the role first, by the command "
                 "line or the admin area."
             )
         )
-        return render("consultations/staff.html", status=422, form=form, consultation=consultation)
+        return _page(consultation, form, 422)
     services.assign_staff(current_user, consultation, person, form.role.data, utcnow())
     db.session.commit()
     flash(_("%(name)s is assigned.", name=person.display_name), "success")
     return go_to(url_for("consultations.staff", slug=slug))
+
+
+def _propose_focal_point(consultation, form, person):
+    """Any account can be proposed (a trusted person from civil society, say), but never the
+    admin themselves; the person becomes a focal point once they accept and enrol a key."""
+    from app.safeguarding.routes import propose_focal_point
+
+    error = propose_focal_point(person, consultation)
+    if error is not None:
+        form.identifier.errors.append(error)
+        return _page(consultation, form, 422)
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s is proposed. They become a focal point once they accept and set up "
+            "their key.",
+            name=person.display_name,
+        ),
+        "success",
+    )
+    return go_to(url_for("consultations.staff", slug=consultation.slug))
+
+
+def _page(consultation, form, status=200):
+    from app.safeguarding.nominations import pending_nominations
+
+    return render(
+        "consultations/staff.html",
+        status=status,
+        form=form,
+        consultation=consultation,
+        proposed=pending_nominations(consultation),
+    )
 
 
 @bp.post("/consultations/<slug>/staff/<int:staff_id>/remove")

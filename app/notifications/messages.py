@@ -73,6 +73,9 @@ MESSAGES = {
     "safety.report": lambda p: _("A safety report arrived."),
     "safety.message": lambda p: _("A new message arrived on a safety report."),
     "safety.update": lambda p: _("There is an update on your safety report."),
+    "safety.nominated": lambda p: _("You were proposed as a safeguarding focal point."),
+    "safety.focal_point_joined": lambda p: _("A new safeguarding focal point joined."),
+    "safety.shared": lambda p: _("A safety report was shared with you."),
 }
 
 

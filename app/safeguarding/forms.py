@@ -1,7 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from app.consultations.forms import CheckboxesField
 from app.forms import Form, max_length, options, required, strip
@@ -57,6 +67,13 @@ class ReportForm(Form):
         render_kw={"rows": 2},
         description=_l("Only if you want to be contacted. Choose a way that is safe for you."),
     )
+    evidence = FileField(
+        _l("A file that shows what happened (optional)"),
+        description=_l(
+            "A PDF, DOCX, ODT, PNG or JPEG file. Hidden details such as the author or the "
+            "place a photo was taken are removed, then it is sealed like your report."
+        ),
+    )
 
     def __init__(self, *args, consultations=(), signed_in=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +102,7 @@ class ReporterMessageForm(Form):
         filters=[strip],
         render_kw={"rows": 4},
     )
+    evidence = FileField(_l("A file that shows what happened (optional)"))
 
 
 class StatusForm(Form):
@@ -107,3 +125,39 @@ class FocalPointForm(Form):
         validators=[required(), max_length(254)],
         filters=[strip],
     )
+
+
+class PasswordForm(Form):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[required(), max_length(200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class RecoveryKeyForm(Form):
+    recovery_key = StringField(
+        _l("Your recovery key"),
+        validators=[required(), max_length(60)],
+        filters=[strip],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class RestoreForm(RecoveryKeyForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[required(), max_length(200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ReplaceKeyForm(PasswordForm):
+    understood = BooleanField(
+        _l("I understand that I will not be able to read the earlier reports any more."),
+        validators=[required()],
+    )
+
+
+class ShareForm(Form):
+    user_id = IntegerField(validators=[required()])

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
 
+from app.auth.models import User
 from app.auth.services import find_account
 from app.consultations.models import Consultation
 from app.extensions import db, limiter
+from app.files.sanitize import MEDIA_TYPES, UnsupportedFile, clean
+from app.files.services import safe_filename
+from app.files.uploads import upload_message
 from app.policy import may, require
-from app.safeguarding import bp, services
+from app.safeguarding import bp, keys, nominations, services
 from app.safeguarding.forms import (
     AFFECTED_LABELS,
     WISH_LABELS,
@@ -20,9 +25,11 @@ from app.safeguarding.forms import (
     ReplyForm,
     ReporterMessageForm,
     ReportForm,
+    ShareForm,
     StatusForm,
 )
 from app.safeguarding.models import STATUS_LABELS, InstanceFocalPoint, SafetyReport
+from app.safeguarding.sealing import CannotOpen
 from app.timeutil import utcnow
 from app.web import go_to, render
 
@@ -64,12 +71,16 @@ def _report_form(formdata=None) -> ReportForm:
 @bp.route("/report", methods=["GET", "POST"])
 @_limit()
 def report():
-    form = _report_form(request.form if request.method == "POST" else None)
+    posted = CombinedMultiDict((request.files, request.form))
+    form = _report_form(posted if request.method == "POST" else None)
     if request.method == "GET":
         form.consultation.data = request.args.get("consultation", "")
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("safeguarding/report.html", status=status, form=form)
+    evidence = _evidence(form.evidence)
+    if form.evidence.errors:
+        return render("safeguarding/report.html", status=422, form=form)
     consultation = db.session.scalar(
         select(Consultation).where(Consultation.slug == form.consultation.data)
     )
@@ -82,10 +93,33 @@ def report():
         contact=form.contact.data or "",
     )
     reporter = current_user if current_user.is_authenticated else None
-    _report, code = services.submit_report(reporter, consultation, content, anonymous, utcnow())
+    made, code = services.submit_report(
+        reporter, consultation, content, anonymous, utcnow(), evidence=evidence
+    )
     db.session.commit()
     # The code is shown in this answer only: it is not in any address or e-mail.
-    return render("safeguarding/received.html", code=code)
+    return render("safeguarding/received.html", code=code, sealed_to=len(made.envelopes))
+
+
+def _evidence(field) -> services.Evidence | None:
+    """The optional file, cleaned (app.files) and kept in memory only; errors on the field."""
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = upload.read(limit + 1)
+    reason = "empty" if not data else "size" if len(data) > limit else None
+    if reason is None:
+        try:
+            cleaned = clean(data)
+        except UnsupportedFile:
+            reason = "type"
+    if reason is not None:
+        field.errors = [*field.errors, upload_message(reason)]
+        return None
+    return services.Evidence(
+        safe_filename(upload.filename, cleaned.kind), cleaned.kind, cleaned.data
+    )
 
 
 @bp.route("/follow-up", methods=["GET", "POST"])
@@ -104,13 +138,26 @@ def follow_up():
     return _status_page(found, form.code.data)
 
 
+def _open_for_reporter(found: SafetyReport, code: str):
+    try:
+        opened = services.open_for_reporter(found, code, utcnow())
+    except CannotOpen:
+        return None, render("safeguarding/not_open.html", status=409, report=None, reason="damaged")
+    db.session.commit()  # an old report may have been sealed, or the reporter's key kept
+    return opened, None
+
+
 def _status_page(found: SafetyReport, code: str, message_form=None, status=200):
+    opened, problem = _open_for_reporter(found, code)
+    if problem is not None:
+        return problem
     if message_form is None:
         message_form = ReporterMessageForm(formdata=None, code=code)
     return render(
         "safeguarding/status.html",
         status=status,
         report=found,
+        opened=opened,
         message_form=message_form,
     )
 
@@ -124,7 +171,13 @@ def reporter_message():
         abort(404)
     if not form.validate_on_submit():
         return _status_page(found, form.code.data, form, 422)
-    services.add_reporter_message(found, form.body.data, utcnow())
+    evidence = _evidence(form.evidence)
+    opened, problem = _open_for_reporter(found, form.code.data)
+    if problem is not None:
+        return problem
+    if form.evidence.errors or opened is None:
+        return _status_page(found, form.code.data, form, 422)
+    services.add_reporter_message(opened, form.body.data, utcnow(), evidence)
     db.session.commit()
     flash(_("Your message is added. The focal points were told that something arrived."), "success")
     return _status_page(found, form.code.data)
@@ -137,7 +190,11 @@ def reporter_message():
 @login_required
 def inbox():
     require(current_user, "safety.inbox")
-    return render("safeguarding/inbox.html", reports=services.inbox(current_user))
+    return render(
+        "safeguarding/inbox.html",
+        reports=services.inbox(current_user),
+        key_ready=keys.has_usable_key(current_user),
+    )
 
 
 def _readable(report_id: int) -> SafetyReport:
@@ -147,26 +204,116 @@ def _readable(report_id: int) -> SafetyReport:
     return found
 
 
+def _open(found: SafetyReport):
+    """(the opened report, None), or (None, a page saying why it cannot be opened)."""
+    try:
+        return services.open_for_focal_point(current_user, found), None
+    except keys.KeyLocked:
+        pass
+    except services.NotShared:
+        if keys.has_usable_key(current_user):
+            return None, _not_open(found, "not-shared")
+    except CannotOpen:
+        return None, _not_open(found, "damaged", 409)
+    key = keys.key_of(current_user)
+    if key is None or not key.usable:
+        return None, _not_open(found, "no-key")
+    if key.password_reset_at is not None:
+        return None, _not_open(found, "reset")
+    return None, go_to(url_for("safeguarding.unlock", next=request.full_path.rstrip("?")))
+
+
+def _not_open(found: SafetyReport, reason: str, status: int = 200):
+    return render("safeguarding/not_open.html", status=status, report=found, reason=reason)
+
+
 @bp.get("/reports/<int:report_id>")
 @login_required
 def read(report_id: int):
     found = _readable(report_id)
+    opened, problem = _open(found)
+    if problem is not None:
+        return problem
     services.record_reading(current_user, found, utcnow())
     db.session.commit()
-    return _report_page(found)
+    return _report_page(opened)
 
 
-def _report_page(found, reply_form=None, status=200):
+def _report_page(opened: services.OpenedReport, reply_form=None, status=200):
     status_form = StatusForm(formdata=None)
-    status_form.status.data = found.status
+    status_form.status.data = opened.report.status
     return render(
         "safeguarding/read.html",
         status=status,
-        report=found,
-        content=services.content_of(found),
+        report=opened.report,
+        opened=opened,
+        content=opened.content,
+        waiting=services.waiting_readers(opened.report) if not opened.legacy else [],
         status_form=status_form,
         reply_form=reply_form or ReplyForm(formdata=None),
     )
+
+
+@bp.post("/reports/<int:report_id>/share")
+@login_required
+def share(report_id: int):
+    found = _readable(report_id)
+    form = ShareForm()
+    recipient = db.session.get(User, form.user_id.data) if form.validate_on_submit() else None
+    if recipient is None:
+        abort(404)
+    require(current_user, "safety.share", (found, recipient), hide=True)
+    opened, problem = _open(found)
+    if problem is not None:
+        return problem
+    try:
+        services.share_report(current_user, opened, recipient, utcnow())
+    except services.CannotShare:
+        abort(404)
+    db.session.commit()
+    flash(_("The report is shared with %(name)s.", name=recipient.display_name), "success")
+    return go_to(url_for("safeguarding.read", report_id=report_id))
+
+
+@bp.get("/reports/<int:report_id>/evidence")
+@login_required
+def evidence(report_id: int):
+    found = _readable(report_id)
+    opened, problem = _open(found)
+    if problem is not None:
+        return problem
+    return _send_evidence(opened, found.evidence_file, opened.content.evidence_name)
+
+
+@bp.get("/reports/<int:report_id>/messages/<int:message_id>/evidence")
+@login_required
+def message_evidence(report_id: int, message_id: int):
+    found = _readable(report_id)
+    opened, problem = _open(found)
+    if problem is not None:
+        return problem
+    item = next((m for m in opened.messages if m.message.id == message_id), None)
+    if item is None:
+        abort(404)
+    return _send_evidence(opened, item.message.evidence_file, item.evidence_name)
+
+
+def _send_evidence(opened, storage_name, name):
+    try:
+        data = services.read_evidence(opened, storage_name)
+    except CannotOpen:
+        return _not_open(opened.report, "no-file", 404)
+    kind = name.rsplit(".", 1)[-1].replace("jpg", "jpeg")
+    response = make_response(data)
+    response.headers["Content-Type"] = MEDIA_TYPES.get(kind, "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_ascii(name)}"'
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _ascii(name: str) -> str:
+    return "".join(c for c in name if c.isascii() and c.isprintable() and c not in '"\\') or "file"
 
 
 @bp.post("/reports/<int:report_id>/status")
@@ -185,10 +332,13 @@ def change_status(report_id: int):
 @login_required
 def reply(report_id: int):
     found = _readable(report_id)
+    opened, problem = _open(found)
+    if problem is not None:
+        return problem
     form = ReplyForm()
     if not form.validate_on_submit():
-        return _report_page(found, form, 422)
-    services.reply(current_user, found, form.body.data, utcnow())
+        return _report_page(opened, form, 422)
+    services.reply(current_user, opened, form.body.data, utcnow())
     db.session.commit()
     flash(_("Your message is sent. The reporter reads it with their code."), "success")
     return go_to(url_for("safeguarding.read", report_id=report_id))
@@ -204,20 +354,40 @@ def focal_points():
     form = FocalPointForm()
     if form.validate_on_submit():
         person = find_account(form.identifier.data)
-        if person is None:
-            form.identifier.errors.append(_("No account has this name or e-mail."))
-        else:
-            services.add_instance_focal_point(current_user, person, utcnow())
+        error = propose_focal_point(person, None)
+        if error is None:
             db.session.commit()
-            flash(_("%(name)s is now a focal point.", name=person.display_name), "success")
+            flash(
+                _(
+                    "%(name)s is proposed. They become a focal point once they accept and set up "
+                    "their key.",
+                    name=person.display_name,
+                ),
+                "success",
+            )
             return go_to(url_for("safeguarding.focal_points"))
+        form.identifier.errors.append(error)
     status = 422 if form.errors else 200
     return render(
         "safeguarding/focal_points.html",
         status=status,
         form=form,
         focal_points=services.instance_focal_points(),
+        proposed=nominations.pending_nominations(None),
     )
+
+
+def propose_focal_point(person, consultation) -> str | None:
+    """Propose a person (both routes that name focal points come here). An error or None."""
+    if person is None:
+        return _("No account has this name or e-mail.")
+    try:
+        nominations.propose(current_user, person, consultation, utcnow())
+    except nominations.SelfNomination:
+        return _("You cannot propose yourself. Another admin must propose you, and you accept.")
+    except nominations.AlreadyFocalPoint:
+        return _("This person is already a focal point.")
+    return None
 
 
 @bp.post("/focal-points/<int:focal_point_id>/remove")

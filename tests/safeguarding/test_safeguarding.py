@@ -1,4 +1,4 @@
-"""Safety reports: encrypted, readable by their focal points only, followed with a code."""
+"""Safety reports: sealed, readable by their focal points only, followed with a code."""
 
 import re
 
@@ -9,7 +9,7 @@ from app.consultations.models import ConsultationStaff
 from app.mail import SENT
 from app.notifications.models import Notification
 from app.safeguarding.models import InstanceFocalPoint, SafetyMessage, SafetyReport
-from tests.factories import make_consultation, make_user
+from tests.factories import enrol_key, make_consultation, make_user, sign_in_with_password
 
 SECRET = "The labour attaché photographed us after the consultation."
 CONTACT = "Signal, ask for Ana"
@@ -26,6 +26,8 @@ def _world(db):
     instance_focal_point = make_user(two_factor=True, email="ifp@example.org")
     db.session.add(InstanceFocalPoint(user_id=instance_focal_point.id))
     db.session.commit()
+    for person in (focal_point, other_focal_point, instance_focal_point):
+        enrol_key(person)
     return consultation, facilitator, focal_point, other_focal_point, instance_focal_point
 
 
@@ -44,8 +46,14 @@ def _report(client, consultation_slug="", **extra):
     return response, match.group(1) if match else None
 
 
-def test_anonymous_report_is_encrypted_and_read_by_the_consultation_focal_point_only(
-    client, signed_in_client, db
+def _unlocked(app, user):
+    client = app.test_client()
+    sign_in_with_password(client, user)
+    return client
+
+
+def test_anonymous_report_is_sealed_and_read_by_the_consultation_focal_point_only(
+    app, client, signed_in_client, db
 ):
     consultation, facilitator, focal_point, other_focal_point, instance_fp = _world(db)
     response, code = _report(client, consultation.slug)
@@ -54,12 +62,14 @@ def test_anonymous_report_is_encrypted_and_read_by_the_consultation_focal_point_
 
     report = db.session.scalar(select(SafetyReport))
     assert (report.reporter_id, report.for_instance, report.status) == (None, False, "received")
-    raw = db.session.execute(text("SELECT content, code_hash FROM safety_reports")).one()
-    assert "photographed" not in raw.content and CONTACT not in raw.content
-    assert raw.content.startswith("v1:") and code.replace("-", "") not in raw.code_hash
+    raw = db.session.execute(
+        text("SELECT content, sealed_content, code_hash FROM safety_reports")
+    ).one()
+    assert raw.content is None and b"photographed" not in bytes(raw.sealed_content)
+    assert code.replace("-", "") not in raw.code_hash
 
     url = f"/safety/reports/{report.id}"
-    readable = signed_in_client(focal_point).get(url)
+    readable = _unlocked(app, focal_point).get(url)
     assert readable.status_code == 200
     body = readable.get_data(as_text=True)
     assert SECRET in body and CONTACT in body and "Anonymous" in body
@@ -111,11 +121,11 @@ def test_focal_point_without_a_second_factor_reads_nothing(client, signed_in_cli
     assert signed_in_client(person).get("/safety/inbox").status_code == 403
 
 
-def test_reporter_follows_with_the_code_and_exchanges_messages(client, signed_in_client, db):
+def test_reporter_follows_with_the_code_and_exchanges_messages(app, client, db):
     consultation, _f, focal_point, _o, _i = _world(db)
     _response, code = _report(client, consultation.slug)
     report = db.session.scalar(select(SafetyReport))
-    fp = signed_in_client(focal_point)
+    fp = _unlocked(app, focal_point)
     fp.post(f"/safety/reports/{report.id}/status", data={"status": "in-review"})
     fp.post(f"/safety/reports/{report.id}/reply", data={"body": "We can talk on Friday."})
 
@@ -129,24 +139,23 @@ def test_reporter_follows_with_the_code_and_exchanges_messages(client, signed_in
 
     client.post("/safety/follow-up/message", data={"code": code, "body": "Friday is fine."})
     messages = db.session.scalars(select(SafetyMessage).order_by(SafetyMessage.id)).all()
-    assert [(m.from_focal_point, m.body) for m in messages] == [
-        (True, "We can talk on Friday."),
-        (False, "Friday is fine."),
-    ]
-    raw = db.session.execute(text("SELECT body FROM safety_messages")).scalars().all()
-    assert all("Friday" not in value for value in raw)
+    assert [(m.from_focal_point, m.body) for m in messages] == [(True, None), (False, None)]
+    raw = db.session.execute(text("SELECT sealed_body FROM safety_messages")).scalars().all()
+    assert all(b"Friday" not in bytes(value) for value in raw)
+    page = fp.get(f"/safety/reports/{report.id}").get_data(as_text=True)
+    assert "We can talk on Friday." in page and "Friday is fine." in page
     kinds = set(db.session.scalars(select(Notification.kind)))
     assert "safety.message" in kinds and "safety.update" not in kinds  # anonymous: no one to tell
 
 
-def test_named_report_tells_the_reporter_of_updates(signed_in_client, db):
+def test_named_report_tells_the_reporter_of_updates(app, signed_in_client, db):
     consultation, _f, focal_point, _o, _i = _world(db)
     reporter = make_user(display_name="Rina Reporter")
     client = signed_in_client(reporter)
     _report(client, consultation.slug, identity="named")
     report = db.session.scalar(select(SafetyReport))
     assert report.reporter_id == reporter.id
-    fp = signed_in_client(focal_point)
+    fp = _unlocked(app, focal_point)
     assert "Rina Reporter" in fp.get(f"/safety/reports/{report.id}").get_data(as_text=True)
     fp.post(f"/safety/reports/{report.id}/reply", data={"body": "Thank you."})
     note = db.session.scalar(select(Notification).where(Notification.user_id == reporter.id))

@@ -267,10 +267,14 @@ STRANGER = {
     "other_facilitator": "other_facilitator",
     "admin": "admin",
 }
-# Where a stranger is refused although the role it stands for is not: an unrelated
-# organization's people are not members of the mirror organization either, but the
-# rule for these differs between viewers and owners.
-STRANGER_EXCEPTIONS: dict[tuple[str, str], set[str]] = {}
+# Where a stranger is refused although the role it stands for is not: the world's member
+# is the person proposed as a focal point, so with the mirror's proposal it is a stranger,
+# and so are the roles that stand for a member there.
+_NOT_THE_NOMINEE = {"member", "un_reviewer", "focal_point"}
+STRANGER_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
+    ("safeguarding.accept_nomination", "POST"): _NOT_THE_NOMINEE,
+    ("safeguarding.decline_nomination", "POST"): _NOT_THE_NOMINEE,
+}
 
 
 def _cases():

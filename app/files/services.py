@@ -13,14 +13,14 @@ from flask import current_app, send_file
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
+from app.files.cleaning import EXTENSIONS, FileRefused, clean
 from app.files.models import StoredFile
-from app.files.sanitize import EXTENSIONS, UnsupportedFile, clean
 
 
 class UploadRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
-        self.reason = reason  # "type", "size" or "empty"
+        self.reason = reason  # "type", "size", "empty", "bomb", "pixels" or "unclean"
 
 
 def _folder() -> Path:
@@ -45,8 +45,8 @@ def store_upload(upload: FileStorage, by, now: datetime) -> StoredFile:
         raise UploadRefused("size")
     try:
         cleaned = clean(data)
-    except UnsupportedFile:
-        raise UploadRefused("type") from None
+    except FileRefused as refused:
+        raise UploadRefused(refused.reason) from None
     storage_name = secrets.token_hex(24)
     (_folder() / storage_name).write_bytes(cleaned.data)
     stored = StoredFile(

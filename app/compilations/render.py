@@ -12,7 +12,8 @@ from docx import Document
 from docx.shared import Pt
 from lxml import etree
 
-from app.files.sanitize import _EMPTY_APP_XML, _rewrite_zip
+from app.files.cleaning.archives import replace_entries
+from app.files.cleaning.office import EMPTY_APP_XML
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -172,7 +173,7 @@ def _neutral(document, title: str, created: datetime) -> bytes:
     props.revision = 1
     out = io.BytesIO()
     document.save(out)
-    return _rewrite_zip(out.getvalue(), drop=set(), replace={"docProps/app.xml": _EMPTY_APP_XML})
+    return replace_entries(out.getvalue(), {"docProps/app.xml": EMPTY_APP_XML})
 
 
 def docx_text(data: bytes) -> str:

@@ -211,7 +211,7 @@ class DocumentForm(Form):
     file = FileField(
         _l("File"),
         validators=[FileRequired(message=_l("Choose a file."))],
-        description=_l("PDF, Word (DOCX), OpenDocument (ODT), PNG or JPEG."),
+        description=_l("PDF, Word (DOCX), OpenDocument (ODT), PNG, JPEG or WebP."),
     )
 
 

@@ -13,14 +13,14 @@ from flask import current_app, send_file
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
+from app.files.cleaning import EXTENSIONS, CleanFile, FileRefused, clean
 from app.files.models import StoredFile
-from app.files.sanitize import EXTENSIONS, UnsupportedFile, clean
 
 
 class UploadRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
-        self.reason = reason  # "type", "size" or "empty"
+        self.reason = reason  # "type", "size", "empty", "bomb", "pixels" or "unclean"
 
 
 def _folder() -> Path:
@@ -37,16 +37,21 @@ def safe_filename(name: str, kind: str) -> str:
     return f"{stem[:150]}.{EXTENSIONS[kind]}"
 
 
-def store_upload(upload: FileStorage, by, now: datetime) -> StoredFile:
+def read_and_clean(upload: FileStorage) -> CleanFile:
+    """The upload's bytes, within the size limit, checked and cleaned (kept in memory)."""
     data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if not data:
         raise UploadRefused("empty")
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         raise UploadRefused("size")
     try:
-        cleaned = clean(data)
-    except UnsupportedFile:
-        raise UploadRefused("type") from None
+        return clean(data)
+    except FileRefused as refused:
+        raise UploadRefused(refused.reason) from None
+
+
+def store_upload(upload: FileStorage, by, now: datetime) -> StoredFile:
+    cleaned = read_and_clean(upload)
     storage_name = secrets.token_hex(24)
     (_folder() / storage_name).write_bytes(cleaned.data)
     stored = StoredFile(

@@ -6,15 +6,33 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from app.files.cleaning.limits import MAX_PIXELS, MAX_WEBP_PIXELS
 from app.files.models import StoredFile
 from app.files.services import UploadRefused, store_upload
 
 
 def upload_message(reason: str) -> str:
     return {
-        "type": _("This kind of file is not accepted. Send a PDF, DOCX, ODT, PNG or JPEG file."),
+        "type": _(
+            "This kind of file is not accepted. Send a PDF, DOCX, ODT, PNG, JPEG or WebP file."
+        ),
         "size": _("This file is too large."),
         "empty": _("This file is empty."),
+        "pixels": _(
+            "A picture in this file has too many pixels. Make it smaller (at most "
+            "%(megapixels)s million pixels, %(webp)s million for WebP) and send the file again.",
+            megapixels=MAX_PIXELS // 1_000_000,
+            webp=MAX_WEBP_PIXELS // 1_000_000,
+        ),
+        "bomb": _(
+            "This file unpacks to far more data than its size. It may be damaged. "
+            "Send a smaller or simpler file."
+        ),
+        "unclean": _(
+            "We could not safely remove the hidden details from this file, so we did not keep "
+            "it. It may be damaged, protected by a password, or contain a drawing or object "
+            "we cannot check. Save it again as a PDF and send that."
+        ),
     }[reason]
 
 

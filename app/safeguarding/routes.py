@@ -12,8 +12,8 @@ from app.auth.models import User
 from app.auth.services import find_account
 from app.consultations.models import Consultation
 from app.extensions import db, limiter
-from app.files.sanitize import MEDIA_TYPES, UnsupportedFile, clean
-from app.files.services import safe_filename
+from app.files.cleaning import MEDIA_TYPES
+from app.files.services import UploadRefused, read_and_clean, safe_filename
 from app.files.uploads import upload_message
 from app.policy import may, require
 from app.safeguarding import bp, keys, nominations, services
@@ -106,16 +106,10 @@ def _evidence(field) -> services.Evidence | None:
     upload = field.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    data = upload.read(limit + 1)
-    reason = "empty" if not data else "size" if len(data) > limit else None
-    if reason is None:
-        try:
-            cleaned = clean(data)
-        except UnsupportedFile:
-            reason = "type"
-    if reason is not None:
-        field.errors = [*field.errors, upload_message(reason)]
+    try:
+        cleaned = read_and_clean(upload)
+    except UploadRefused as refused:
+        field.errors = [*field.errors, upload_message(refused.reason)]
         return None
     return services.Evidence(
         safe_filename(upload.filename, cleaned.kind), cleaned.kind, cleaned.data

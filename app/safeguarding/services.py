@@ -106,7 +106,7 @@ class ReportContent:
 
 @dataclass
 class Evidence:
-    """A cleaned file (app.files.sanitize.clean) with the name it was sent under."""
+    """A cleaned file (app.files.services.read_and_clean) with the name it was sent under."""
 
     name: str
     kind: str

@@ -3,16 +3,14 @@ no canary they must not see (app/selfcheck). Also every e-mail sent while it ran
 
 from __future__ import annotations
 
+import pyotp
 import pytest
-from sqlalchemy import select
 
-from app.auth.models import User
 from app.extensions import db
 from app.mail import SENT
 from app.selfcheck.canaries import PERSONAS, Plan, Rule, seed_canaries
 from app.selfcheck.crawl import Fetched, crawl, leaks
 from app.timeutil import utcnow
-from tests.factories import sign_in
 from tests.world import Snapshot, restore, snapshot
 
 _SEEDED: dict[str, tuple[Plan, Snapshot]] = {}
@@ -56,10 +54,16 @@ def _fetcher(client):
 
 
 def _client(app, plan: Plan, persona: str):
+    """A browser signed in through the forms, as the person would (so a focal point's
+    password unlocks their key for this session)."""
     client = app.test_client()
     if persona != "visitor":
-        username = plan.accounts[persona].username
-        sign_in(client, db.session.scalar(select(User).where(User.username == username)))
+        account = plan.accounts[persona]
+        data = {"identifier": account.username, "password": account.password}
+        assert client.post("/sign-in", data=data).status_code == 303
+        if account.totp_secret:
+            code = pyotp.TOTP(account.totp_secret).now()
+            assert client.post("/sign-in/code", data={"code": code}).status_code == 303
     return client
 
 

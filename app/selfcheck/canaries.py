@@ -335,7 +335,14 @@ def _board(seed: Seeder, consultation, orgs) -> None:
 
 
 def _report(seed: Seeder, consultation) -> int:
+    """A report sealed to the focal point, who has a key (made as they would make it)."""
+    from app.safeguarding.keys import confirm_key, create_key
     from app.safeguarding.services import ReportContent, submit_report
+
+    focal_point = seed.users["focal_point"]
+    _row, recovery_key, _private = create_key(focal_point, seed.password, seed.now)
+    confirm_key(focal_point, recovery_key, seed.now)
+    db.session.flush()
 
     with current_app.test_request_context("/"):
         report, _code = submit_report(

@@ -14,6 +14,8 @@ from app.timeutil import utcnow
 from tests.world import Snapshot, restore, snapshot
 
 _SEEDED: dict[str, tuple[Plan, Snapshot]] = {}
+# The e-mails sent while the canary data was made (the world is put back, not made again).
+_MAIL: list = []
 
 
 @pytest.fixture
@@ -26,6 +28,7 @@ def plan(app, tmp_path_factory) -> Plan:
         return seeded
     seeded = seed_canaries(utcnow(), "canary password that is long enough")
     db.session.commit()
+    _MAIL[:] = list(SENT)
     _SEEDED[key] = (seeded, snapshot(tmp_path_factory.mktemp("canaries")))
     return seeded
 
@@ -75,8 +78,9 @@ def test_no_persona_sees_a_canary_it_must_not(app, plan, persona):
         assert any(MUST_FIND[persona] in page.text for page in pages)
     found = leaks(pages, plan.rules, persona)
     assert not found, "\n".join(found)
-    # Nothing an e-mail says may name or quote anyone.
-    for message in SENT:
+    # Nothing an e-mail says may name or quote anyone (the writers were told of a comment).
+    assert _MAIL
+    for message in [*_MAIL, *SENT]:
         text = message.as_string()
         assert not [rule.canary for rule in plan.rules if rule.canary in text]
 

@@ -116,6 +116,8 @@ class Seeder:
             display_name=display,
             password=self.password,
             role=PERSONAS[persona],
+            # An address, so notifications go out by e-mail too (and are checked).
+            email=f"{username}@canary.invalid",
             now=self.now,
         )
         account = Account(username=username, password=self.password)

@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.organizations import bp as organizations_bp
+    from app.outcomes import bp as outcomes_bp
     from app.safeguarding import bp as safeguarding_bp
     from app.sessions import bp as sessions_bp
     from app.submissions import bp as submissions_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         consultations_bp,
         submissions_bp,
         compilations_bp,
+        outcomes_bp,
         sessions_bp,
         moderation_bp,
         safeguarding_bp,

@@ -28,6 +28,7 @@ from app.organizations.models import (  # noqa: F401
     OrganizationCountry,
     OrganizationLanguage,
 )
+from app.outcomes.models import OutcomeDocument, Uptake  # noqa: F401
 from app.safeguarding.models import (  # noqa: F401
     InstanceFocalPoint,
     SafetyMessage,

@@ -362,6 +362,26 @@ def _see_downloads(user, submission) -> bool:
     return bool(_roles_in(user, {submission.lead_organization_id}))
 
 
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+@rule("outcome.manage")
+def _manage_outcome(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
+@rule("outcome.record")
+def _record_uptake(user, submission) -> bool:
+    """What the review did with an accepted submission is recorded by its facilitators."""
+    return submission.state == "accepted" and runs(user, submission.consultation)
+
+
+@rule("outcome.read_all")
+def _read_all_uptake(user, consultation) -> bool:
+    """Staff see the uptake of every accepted submission; others only of public texts."""
+    return runs(user, consultation) or staffs(user, consultation, "un-reviewer")
+
+
 # --- Sessions and the live board ------------------------------------------------------------
 
 

@@ -123,6 +123,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("consultations.invitation_link", "POST"): EVERYONE,
     ("submissions.start", "POST"): WRITERS,
     ("submissions.for_consultation", "GET"): RUNS | {"un_reviewer"},
+    # Lists accepted texts to those who may sign on; a page that explains for the others.
+    ("submissions.sign_on_list", "GET"): EVERYONE,
     ("submissions.for_organization", "GET"): ORG_MEMBERS,
     # The world's submission is a draft: its organization's members only.
     ("submissions.view", "GET"): ORG_MEMBERS,
@@ -163,6 +165,15 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("compilations.publish", "POST"): RUNS,
     # The world's file is a restricted edition: its consultation's staff only.
     ("compilations.download", "GET"): RUNS | {"un_reviewer"},
+    # The outcome of the consultation is public; facilitators record it. Uptake is recorded
+    # only for accepted submissions: the world's one is a draft.
+    ("outcomes.page", "GET"): EVERYONE,
+    ("outcomes.add_document", "POST"): RUNS,
+    ("outcomes.remove_document", "POST"): RUNS,
+    ("outcomes.document_file", "GET"): EVERYONE,
+    ("outcomes.export", "GET"): EVERYONE,
+    ("outcomes.uptake", "GET"): NOBODY,
+    ("outcomes.uptake", "POST"): NOBODY,
     # The world's submission is a draft: nobody may sign on to it yet.
     ("submissions.endorse", "POST"): NOBODY,
     ("submissions.withdraw_endorsement", "POST"): NOBODY,

@@ -119,6 +119,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
     join_consultation(consultation, target)
     document = ConsultationDocument(file=tiny_pdf(people["facilitator"]), title="Background")
     consultation.documents.append(document)
+    outcome = _outcome_document(consultation, people["facilitator"])
     staff_row = ConsultationStaff(user_id=people["un_reviewer"].id, role="un-reviewer")
     consultation.staff.append(staff_row)
     submission, extras = _submission_world(consultation, target, other_org, people)
@@ -157,6 +158,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "review_id": consultation.review_id,
         "question_id": consultation.questions[0].id,
         "document_id": document.id,
+        "outcome_document_id": outcome.id,
         "staff_id": staff_row.id,
         "user_id": people["member"].id,
         "other_org_id": other_org.id,
@@ -164,6 +166,21 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "key": "q1",
         **extras,
     }
+
+
+def _outcome_document(consultation, facilitator):
+    from datetime import date
+
+    from app.outcomes.models import OutcomeDocument
+
+    outcome = OutcomeDocument(
+        consultation=consultation,
+        title="Chair's summary",
+        issued_on=date(2027, 3, 1),
+        file=tiny_pdf(facilitator),
+    )
+    db.session.add(outcome)
+    return outcome
 
 
 def _submission_world(consultation, target, other_org, users):

@@ -69,6 +69,10 @@ MESSAGES = {
         text=_text_kind(p),
         reason=p["reason"],
     ),
+    "outcome.recorded": lambda p: _(
+        "The facilitators recorded what the review of %(consultation)s did with your submission.",
+        consultation=p["consultation"],
+    ),
     # Safety notifications say that something arrived, never what or from whom.
     "safety.report": lambda p: _("A safety report arrived."),
     "safety.message": lambda p: _("A new message arrived on a safety report."),

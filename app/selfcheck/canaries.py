@@ -164,6 +164,7 @@ def seed_canaries(now: datetime, password: str) -> Plan:
     db.session.flush()
     submissions = _submissions(seed, consultation, second, orgs)
     _compile(seed, consultation)
+    _outcome(seed, submissions)
     _board(seed, consultation, orgs)
     report_id = _report(seed, consultation)
     db.session.flush()
@@ -298,6 +299,24 @@ def _compile(seed: Seeder, consultation) -> None:
     publish(facilitator, compilation, seed.now)
 
 
+def _outcome(seed: Seeder, submissions) -> None:
+    """What the review did with the anonymous and the confidential texts."""
+    from app.outcomes.services import set_uptake
+
+    with current_app.test_request_context("/"):
+        for name in ("anonymous", "confidential"):
+            set_uptake(
+                seed.users["facilitator"],
+                submissions[name],
+                seed.now,
+                paragraph=None,
+                status="not-taken-up",
+                outcome_reference=None,
+                reason=f"Canary reason given for the {name} text.",
+                document=None,
+            )
+
+
 def _board(seed: Seeder, consultation, orgs) -> None:
     from app.sessions.models import ConsultationSession, Contribution, SessionRegistration
 
@@ -380,6 +399,16 @@ def _rules() -> list[Rule]:
         Rule(DRAFT_TEXT, {"unlisted_owner"}),
         Rule(COMMENT_TEXT, writers),
         Rule(REPORT_TEXT, {"focal_point"}),
+        # What the review did with a confidential text is not public either.
+        Rule(
+            "Canary reason given for the confidential text.",
+            {"conf_owner", "reviewer"} | STAFF_WHO_KNOW,
+        ),
+        Rule(
+            "Canary Anonymous Lead",
+            writers,
+            alongside=["Canary reason given for the anonymous text."],
+        ),
     ]
 
 
@@ -401,6 +430,10 @@ def _seeds(consultation, second, orgs, submissions, report_id: int) -> list[str]
         f"/consultations/{consultation.slug}/submissions",
         f"/consultations/{consultation.slug}/dashboard",
         f"/consultations/{consultation.slug}/compilations",
+        f"/consultations/{consultation.slug}/outcome",
+        f"/consultations/{consultation.slug}/sign-on",
+        f"/consultations/{consultation.slug}/outcome.csv",
+        f"/consultations/{consultation.slug}/outcome.json",
         f"/consultations/{second.slug}",
         f"/safety/reports/{report_id}",
     ]

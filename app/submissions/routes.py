@@ -200,6 +200,25 @@ def delete_attachment(submission_id: int, attachment_id: int):
     return go_to(url_for("submissions.view", submission_id=submission.id) + "#files")
 
 
+@bp.get("/consultations/<slug>/sign-on")
+def sign_on_list(slug: str):
+    """Accepted texts open for endorsement, each credited as the public edition credits it.
+    Owners of verified organizations read them and sign on; others learn how to."""
+    consultation = load_consultation(slug)
+    query = submission_query(
+        Submission.consultation_id == consultation.id, Submission.state == "accepted"
+    ).order_by(Submission.decided_at, Submission.id)
+    found = list(db.session.scalars(query))
+    anonymity = Anonymity(unnamed_organizations(found, "public"))
+    readable = [
+        (s, submission_credit(s, "public", anonymity))
+        for s in found
+        if may(current_user, "submission.read_public", s)
+        or (may(current_user, "submission.view", s) and s.effective_attribution() != "confidential")
+    ]
+    return render("submissions/sign_on.html", consultation=consultation, rows=readable)
+
+
 @bp.get("/consultations/<slug>/submissions")
 @login_required
 def for_consultation(slug: str):

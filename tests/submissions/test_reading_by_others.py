@@ -144,3 +144,31 @@ def test_signing_on_works_from_the_credited_page(signed_in_client, anonymous_acc
     assert [e.organization_id for e in submission.endorsements] == [endorser.id]
     body = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
     assert "Signing Group" in body and "Hidden Lead Collective" not in body
+
+
+def test_the_sign_on_page_lists_accepted_texts_as_the_public_edition_credits_them(
+    signed_in_client, client, anonymous_accepted
+):
+    submission, _lead, _reviewer = anonymous_accepted
+    consultation = submission.consultation
+    draft = make_submission(consultation, make_org(name="Drafting Group"), texts={"q1": "Draft."})
+    secret = make_submission(
+        consultation, make_org(name="Secret Group"), texts={"q1": "Secret."}, state="accepted"
+    )
+    secret.attribution = "confidential"
+    db.session.commit()
+    page = signed_in_client(_outsider()).get(f"/consultations/{consultation.slug}/sign-on")
+    body = page.get_data(as_text=True)
+    assert "Submission by a trade union" in body
+    assert f"/submissions/{submission.id}#endorse-title" in body
+    for hidden in (
+        *SECRETS,
+        "Secret Group",
+        "Secret.",
+        "Drafting Group",
+        f"/submissions/{draft.id}",
+    ):
+        assert hidden not in body
+    visitor = client.get(f"/consultations/{consultation.slug}/sign-on").get_data(as_text=True)
+    assert "Sign in as the owner of a verified organization" in visitor
+    assert "a trade union" not in visitor

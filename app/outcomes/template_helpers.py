@@ -1,0 +1,17 @@
+"""Labels for the outcome templates."""
+
+from app.outcomes import bp
+from app.outcomes.models import UPTAKE_LABELS
+
+
+@bp.app_template_global()
+def uptake_label(status: str) -> str:
+    return str(UPTAKE_LABELS.get(status, status))
+
+
+@bp.app_template_global()
+def uptakes_of_submission(submission) -> list:
+    """What the review did with this submission (its pages show it to whoever reads it)."""
+    from app.outcomes.services import uptakes_of
+
+    return uptakes_of([submission.id]).get(submission.id, [])

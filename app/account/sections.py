@@ -8,13 +8,13 @@ from app.account.services import export_section
 from app.audit.models import AuditEvent
 from app.auth.models import AccountSession, AccountToken
 from app.auth.services import unused_recovery_codes
-from app.compilations.models import Compilation, CompilationFile, DownloadRecord
-from app.consultations.models import Consultation, ConsultationStaff
 from app.extensions import db
 from app.mail import OutboxMessage
 from app.notifications.messages import describe_all
 from app.notifications.models import Notification
-from app.organizations.models import Organization
+
+# Other areas' models are imported where they are used: this module loads with the account
+# blueprint, before those areas' packages.
 
 
 def _at(moment) -> str | None:
@@ -123,6 +123,10 @@ def outbox_export(user):
 def staff_work_export(user):
     """Staff roles and what was recorded of staff work, by consultation; organizations that a
     facilitator verified are counted, not named (the audit events say when)."""
+    from app.compilations.models import Compilation, CompilationFile, DownloadRecord
+    from app.consultations.models import Consultation, ConsultationStaff
+    from app.organizations.models import Organization
+
     roles = db.session.execute(
         select(ConsultationStaff.role, Consultation)
         .join(Consultation, Consultation.id == ConsultationStaff.consultation_id)

@@ -169,7 +169,7 @@ def email_event(kind: str) -> str:
 def _person(params) -> str:
     """People are kept by id and named as they are now; a deleted account is a former member."""
     name = params.get("_name")
-    return name if name else _("a former member")
+    return name if name else _("former member")
 
 
 def _with_names(params, names: dict[int, str] | None) -> dict:
@@ -187,7 +187,7 @@ def _names_of(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
+    return dict(rows.all())
 
 
 def describe(notification: Notification, names: dict[int, str] | None = None) -> str:

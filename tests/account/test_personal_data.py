@@ -194,7 +194,7 @@ def test_other_peoples_notifications_name_the_person_as_they_are_now_then_as_for
     db.session.refresh(note)
     assert note.params.get("person_id") is None
     page = signed_in_client(owner).get("/notifications").get_data(as_text=True)
-    assert "a former member asked to join Asked Org." in page
+    assert "former member asked to join Asked Org." in page
 
 
 @pytest.fixture
@@ -244,9 +244,9 @@ def test_deletion_leaves_no_row_parameter_audit_link_or_file_bytes_naming_the_pe
         for column in _columns_pointing_to_accounts(_db.metadata):
             table, name = column.split(".")
             rows = _db.session.execute(
-                _db.metadata.tables[table].select().where(
-                    _db.metadata.tables[table].c[name] == person_id
-                )
+                _db.metadata.tables[table]
+                .select()
+                .where(_db.metadata.tables[table].c[name] == person_id)
             ).all()
             assert rows == [], column
         for event in _db.session.scalars(select(AuditEvent)):

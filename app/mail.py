@@ -51,8 +51,6 @@ MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
 FIRST_TRY_GRACE = timedelta(minutes=15)
 # Failed messages hold an address and a link: they are deleted after a week.
 FAILED_KEPT_FOR = timedelta(days=7)
-# Errors that mean "not now" (the server, the network, the TLS setup), not a bug in the app.
-SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class OutboxMessage(db.Model):
@@ -122,7 +120,7 @@ def attempt_delivery(message: OutboxMessage, now: datetime) -> bool:
     """Send one message: deleted when sent; otherwise the failure is recorded on it."""
     try:
         _send(_build_message(message))
-    except SEND_ERRORS as error:
+    except Exception as error:  # the server, the network, TLS, or a bug: all count as a try
         _record_failure(message, error, now)
         return False
     db.session.delete(message)

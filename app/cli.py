@@ -13,6 +13,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 consultations_cli = AppGroup("consultations", help="Consultation tasks.")
 rq_cli = AppGroup("rq", help="Background job workers.")
 canary_cli = AppGroup("canary", help="The safety self-check: canary data and leaks.")
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
 
 ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
 
@@ -74,15 +75,45 @@ def send_reminders():
     from flask import current_app
 
     from app.consultations.reminders import send_deadline_reminders
+    from app.mail import mail_enabled
     from app.sessions.services import send_session_reminders
 
+    deadlines: dict[str, int] = {}
+    sessions: dict[str, int] = {}
     with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
         now = utcnow()
-        count = send_deadline_reminders(now)
-        sessions = send_session_reminders(now)
+        count = send_deadline_reminders(now, deadlines)
+        registrations = send_session_reminders(now, sessions)
         db.session.commit()
-    click.echo(f"{count} organization(s) reminded of deadlines")
-    click.echo(f"{sessions} registration(s) reminded of sessions")
+    click.echo(
+        f"{count} organization(s) reminded of deadlines in the app, "
+        f"{deadlines.get('emailed', 0)} by e-mail"
+    )
+    click.echo(
+        f"{registrations} registration(s) reminded of sessions in the app, "
+        f"{sessions.get('emailed', 0)} by e-mail"
+    )
+    if not mail_enabled():
+        click.echo(
+            "No mail server is configured (MAIL_SERVER): no reminder was e-mailed. Those still "
+            "due are e-mailed by the first run after one is."
+        )
+
+
+@mail_cli.command("send-due")
+def send_due_mail():
+    """Try again the e-mails that could not be sent, when their pause is over (run it from
+    cron every 10 minutes); drop failed ones after a week."""
+    from app.mail import mail_enabled, send_due_emails
+
+    if not mail_enabled():
+        raise click.ClickException("no mail server is configured (MAIL_SERVER)")
+    counts = send_due_emails(utcnow())
+    db.session.commit()
+    click.echo(
+        f"{counts['sent']} sent, {counts['waiting']} to try again later, "
+        f"{counts['failed']} failed for good"
+    )
 
 
 @rq_cli.command("worker")
@@ -211,5 +242,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(canary_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(consultations_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(compile_command)

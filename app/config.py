@@ -67,6 +67,8 @@ class Config:
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
     MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
+    # Seconds to wait for the mail server before the try counts as failed.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     # "smtp" when MAIL_SERVER is set, else "none". "directory" writes .eml files to
     # MAIL_DIRECTORY and exists for tests and local debugging only.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "none")

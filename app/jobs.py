@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import JSON, String, event, update
+from sqlalchemy import JSON, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -28,13 +28,18 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 JOBS: dict[str, Callable[..., Any]] = {}
+# For each kind of job whose arguments name an account: the position of that argument.
+PERSON_ARGUMENT: dict[str, int] = {}
 
 
-def job(name: str):
-    """Register a function as a job under a stable name."""
+def job(name: str, person_argument: int | None = None):
+    """Register a function as a job under a stable name. `person_argument`: the position of
+    an account id among its arguments, blanked when that account is deleted."""
 
     def register(fn):
         JOBS[name] = fn
+        if person_argument is not None:
+            PERSON_ARGUMENT[name] = person_argument
         return fn
 
     return register
@@ -78,6 +83,17 @@ def enqueue(kind: str, *args: int | str, subject: Any = None) -> JobRecord:
     db.session.add(record)
     db.session.info.setdefault("jobs_to_dispatch", []).append(record.id)
     return record
+
+
+def forget_person(user_id: int) -> None:
+    """Before an account is deleted: job records stop naming it."""
+    records = db.session.scalars(select(JobRecord).where(JobRecord.kind.in_(PERSON_ARGUMENT)))
+    for record in records:
+        position = PERSON_ARGUMENT[record.kind]
+        if len(record.args) > position and record.args[position] == user_id:
+            args = list(record.args)
+            args[position] = None
+            record.args = args
 
 
 def report_progress(record_id: str, fraction: float, stage: str) -> None:

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
 
-from app.account import routes  # noqa: E402,F401
+from app.account import routes, sections  # noqa: E402,F401

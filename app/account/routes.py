@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, url_for
+from flask import Response, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -183,6 +183,20 @@ def export():
         body,
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+    )
+
+
+@bp.get("/export/readable")
+@login_required
+def export_readable():
+    """The same data as one HTML file to keep or print: no script, nothing loaded from
+    anywhere, readable offline."""
+    data = services.export_personal_data(current_user, utcnow())
+    body = render_template("account/export.html", data=data)
+    return Response(
+        body,
+        mimetype="text/html",
+        headers={"Content-Disposition": 'attachment; filename="my-data.html"'},
     )
 
 

@@ -91,7 +91,7 @@ def _hold_compilations(consultation: Consultation) -> None:
         raise CompilationRunning(running)
 
 
-@job("compile")
+@job("compile", person_argument=3)
 def compile_job(record_id: str, consultation_id: int, grouping: str, language: str, user_id):
     # Retried after it had finished (e.g. the worker died while reporting): nothing to do.
     if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):

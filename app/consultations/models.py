@@ -280,7 +280,11 @@ class DeadlineReminder(db.Model):
     )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # "7d" or "1d"
+    # When the in-app notifications went out.
     sent_at: Mapped[datetime]
+    # When the e-mails were handed to an outbox that sends them (None while no mail server
+    # is configured: they go out once one is, if the reminder is still due).
+    emailed_at: Mapped[datetime | None]
 
 
 class ConsultationDocument(db.Model):

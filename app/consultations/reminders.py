@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from app.consultations.models import Consultation, DeadlineReminder, Participation
 from app.extensions import db
-from app.notifications.services import notify_all
+from app.mail import mail_enabled
+from app.notifications.services import email_notification, notify_all
 from app.organizations.models import Organization
 
 THRESHOLDS = (("1d", timedelta(days=1)), ("7d", timedelta(days=7)))
@@ -30,8 +31,11 @@ def due_kind(consultation: Consultation, now: datetime) -> str | None:
     return None
 
 
-def send_deadline_reminders(now: datetime) -> int:
-    """Notify owners and editors of every joined organization; returns how many were told."""
+def send_deadline_reminders(now: datetime, tally: dict[str, int] | None = None) -> int:
+    """Notify owners and editors of every joined organization, in the app and by e-mail.
+    Returns how many organizations were told in the app; `tally["emailed"]` counts those
+    whose e-mails went to an outbox that sends them."""
+    tally = tally if tally is not None else {}
     query = (
         select(Consultation)
         .where(
@@ -52,34 +56,49 @@ def send_deadline_reminders(now: datetime) -> int:
         if kind is None:
             continue
         for participation in consultation.participations:
-            if participation.joined and _record_once(consultation, participation, kind, now):
-                _notify(consultation, participation.organization, kind, now)
-                sent += 1
+            if participation.joined:
+                sent += _remind(consultation, participation, kind, now, tally)
     return sent
 
 
-def _record_once(consultation, participation, kind: str, now: datetime) -> bool:
-    exists = db.session.scalar(
-        select(DeadlineReminder.id).where(
+def _remind(consultation, participation, kind: str, now: datetime, tally) -> int:
+    """In the app once; by e-mail once, as soon as a mail server is configured."""
+    record, new = _reminder_record(consultation, participation, kind, now)
+    org = participation.organization
+    people = [m.user for m in org.memberships if m.role in ("owner", "editor")]
+    if new:
+        link = url_for("consultations.view", slug=consultation.slug)
+        notify_all(
+            people,
+            f"consultation.deadline_{kind}",
+            now,
+            link,
+            email=False,
+            consultation=consultation.title,
+        )
+    if record.emailed_at is None and mail_enabled():
+        for person in people:
+            email_notification(person, f"consultation.deadline_{kind}")
+        record.emailed_at = now
+        tally["emailed"] = tally.get("emailed", 0) + 1
+    return 1 if new else 0
+
+
+def _reminder_record(consultation, participation, kind: str, now: datetime):
+    record = db.session.scalar(
+        select(DeadlineReminder).where(
             DeadlineReminder.consultation_id == consultation.id,
             DeadlineReminder.organization_id == participation.organization_id,
             DeadlineReminder.kind == kind,
         )
     )
-    if exists:
-        return False
-    db.session.add(
-        DeadlineReminder(
-            consultation_id=consultation.id,
-            organization_id=participation.organization_id,
-            kind=kind,
-            sent_at=now,
-        )
+    if record is not None:
+        return record, False
+    record = DeadlineReminder(
+        consultation_id=consultation.id,
+        organization_id=participation.organization_id,
+        kind=kind,
+        sent_at=now,
     )
-    return True
-
-
-def _notify(consultation, org, kind: str, now: datetime) -> None:
-    people = [m.user for m in org.memberships if m.role in ("owner", "editor")]
-    link = url_for("consultations.view", slug=consultation.slug)
-    notify_all(people, f"consultation.deadline_{kind}", now, link, consultation=consultation.title)
+    db.session.add(record)
+    return record, True

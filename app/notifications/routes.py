@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.auth.sessions import passive
 from app.extensions import db
 from app.notifications import bp, services
-from app.notifications.messages import describe
+from app.notifications.messages import describe_all
 from app.notifications.models import Notification
 from app.policy import require
 from app.timeutil import utcnow
@@ -23,7 +23,7 @@ def index():
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(100)
     ).all()
-    return render("notifications/index.html", "list", items=items, describe=describe)
+    return render("notifications/index.html", "list", items=items, texts=describe_all(items))
 
 
 @bp.get("/count")

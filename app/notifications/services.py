@@ -1,4 +1,4 @@
-"""In-app notifications, with an e-mail that says only that there is something new."""
+"""In-app notifications, with an e-mail that says only what kind of thing is new."""
 
 from __future__ import annotations
 
@@ -10,23 +10,57 @@ from app.extensions import db
 from app.mail import queue_email
 from app.notifications.models import Notification
 
+# Sent by e-mail at once, whatever else is unread: a safety report and every reply to it, and
+# reminders (they are worth nothing late).
+IMMEDIATE_KINDS = frozenset(
+    {
+        "safety.report",
+        "safety.message",
+        "safety.update",
+        "safety.shared",
+        "consultation.deadline_7d",
+        "consultation.deadline_1d",
+        "session.reminder_1d",
+        "session.reminder_1h",
+    }
+)
 
-def notify(user, kind: str, now: datetime, link: str | None = None, **params) -> Notification:
-    """Tell a person something. Params hold names and ids, never private text."""
+
+def notify(
+    user, kind: str, now: datetime, link: str | None = None, *, email: bool = True, **params
+) -> Notification:
+    """Tell a person something. Params hold names of organizations and consultations and ids
+    (a person is `person_id`, named at display time), never private text."""
     had_unread = unread_count(user) > 0
     notification = Notification(
         user_id=user.id, kind=kind, params=params, link=link, created_at=now
     )
     db.session.add(notification)
     # One e-mail per batch of unread notifications, so nobody's inbox fills up.
-    if not had_unread:
-        queue_email(user, "notification")
+    if email and (kind in IMMEDIATE_KINDS or not had_unread):
+        email_notification(user, kind)
     return notification
 
 
-def notify_all(users, kind: str, now: datetime, link: str | None = None, **params) -> None:
+def email_notification(user, kind: str) -> bool:
+    """Queue the e-mail that says what kind of thing is new; False when none can be sent."""
+    return queue_email(user, "notification", kind=kind)
+
+
+def notify_all(
+    users, kind: str, now: datetime, link: str | None = None, *, email: bool = True, **params
+) -> None:
     for user in {u.id: u for u in users}.values():
-        notify(user, kind, now, link, **params)
+        notify(user, kind, now, link, email=email, **params)
+
+
+def forget_person(user_id: int) -> None:
+    """Before an account is deleted: other people's notifications stop pointing to it."""
+    notes = db.session.scalars(
+        select(Notification).where(Notification.params["person_id"].as_integer() == user_id)
+    )
+    for note in notes:
+        note.params = {**note.params, "person_id": None}
 
 
 def unread_count(user) -> int:

@@ -3,17 +3,71 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.account.services import deletion_check, export_section
+from app.extensions import db
 from app.organizations import queries
+from app.organizations.models import Invitation, JoinRequest
 
 
-@export_section
+def _at(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@export_section(
+    "memberships.user_id",
+    "join_requests.user_id",
+    "invitations.created_by_id",
+    "invitations.used_by_id",
+)
 def memberships_export(user):
-    return "organizations", [
-        {"organization": m.organization.name, "role": m.role, "since": m.created_at.isoformat()}
-        for m in queries.my_memberships(user)
-    ]
+    """Their memberships, requests to join (with what they wrote), and the invitation links
+    they made or used. Other members are not named."""
+    requests = db.session.scalars(
+        select(JoinRequest).where(JoinRequest.user_id == user.id).order_by(JoinRequest.id)
+    )
+    made = db.session.scalars(
+        select(Invitation).where(Invitation.created_by_id == user.id).order_by(Invitation.id)
+    )
+    used = db.session.scalars(
+        select(Invitation).where(Invitation.used_by_id == user.id).order_by(Invitation.id)
+    )
+    return "organizations", {
+        "memberships": [
+            {
+                "organization": m.organization.name,
+                "role": m.role,
+                "since": m.created_at.isoformat(),
+            }
+            for m in queries.my_memberships(user)
+        ],
+        "requests_to_join": [
+            {
+                "organization": r.organization.name,
+                "your_message": r.message,
+                "state": r.state,
+                "at": r.created_at.isoformat(),
+                "decided_at": _at(r.decided_at),
+            }
+            for r in requests
+        ],
+        "invitation_links_you_made": [
+            {
+                "organization": i.organization.name,
+                "role": i.role,
+                "at": i.created_at.isoformat(),
+                "expires_at": _at(i.expires_at),
+                "used": i.used_at is not None,
+                "revoked_at": _at(i.revoked_at),
+            }
+            for i in made
+        ],
+        "invitations_you_accepted": [
+            {"organization": i.organization.name, "role": i.role, "at": _at(i.used_at)}
+            for i in used
+        ],
+    }
 
 
 @deletion_check

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.auth.models import User
 from app.extensions import db
-from app.mail import queue_email_to_address
+from app.mail import queue_email, queue_email_to_address
 from app.notifications.services import notify, notify_all
 from app.organizations.models import (
     Invitation,
@@ -21,6 +22,7 @@ from app.organizations.models import (
     Organization,
     Verification,
 )
+from app.security import lookup_hash
 from app.tokens import new_token, token_digest
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -199,7 +201,7 @@ def _join(user: User, org: Organization, role: str, now: datetime) -> Membership
     set_active_organization(user, org)
     others = [m.user for m in org.owners() if m.user_id != user.id]
     notify_all(
-        others, "org.member_joined", now, _members_page(org), org=org.name, person=user.display_name
+        others, "org.member_joined", now, _members_page(org), org=org.name, person_id=user.id
     )
     return membership
 
@@ -232,9 +234,43 @@ def create_invitation(
     db.session.flush()
     record_event(by, "invitation.created", org, now=now, invitation=invitation.id, role=role)
     if email:
-        # The e-mail names no organization: only a link, in case the inbox is watched.
-        queue_email_to_address(email, "invitation", token=token)
+        _email_invitation(by, org, email, token)
     return token
+
+
+def _email_invitation(by: User, org: Organization, email: str, token: str) -> None:
+    """The e-mail names no organization: only a link, in case the inbox is watched. It is in
+    the recipient's language when the address is an account's, else in the organization's."""
+    account = db.session.scalar(select(User).where(User.email_lookup == lookup_hash(email)))
+    if account is not None:
+        queue_email(account, "invitation", to=email, token=token)
+    else:
+        queue_email_to_address(email, "invitation", invitation_language(org, by), token=token)
+
+
+# The platform language most people speak in a country where it is not English.
+COUNTRY_LANGUAGES = {
+    "ID": "id",
+    "PH": "fil",
+    "NP": "ne",
+    **dict.fromkeys(
+        ("AE", "BH", "EG", "IQ", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "YE"), "ar"
+    ),
+}
+
+
+def invitation_language(org: Organization, sender: User) -> str:
+    """For someone without an account: the organization's own language where it works (the
+    first it lists besides English, else the one of a country it works in), else English if
+    it lists it, else the sender's language."""
+    offered = current_app.config["LANGUAGES"]
+    listed = [code for code in org.languages if code in offered]
+    regional = [COUNTRY_LANGUAGES.get(country) for country in org.countries]
+    for code in [*(c for c in listed if c != "en"), *(c for c in regional if c in offered)]:
+        return code
+    if listed:
+        return listed[0]
+    return sender.locale if sender.locale in offered else str(get_locale())
 
 
 def find_invitation(token: str, now: datetime) -> Invitation:
@@ -289,7 +325,7 @@ def request_to_join(user: User, org: Organization, message: str, now: datetime) 
         now,
         _members_page(org),
         org=org.name,
-        person=user.display_name,
+        person_id=user.id,
     )
     record_event(user, "join_request.created", org, now=now)
     return request

@@ -76,6 +76,8 @@ class SessionRegistration(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminded: Mapped[str] = mapped_column(String(20), default="")  # "1d", "1h" once sent
+    # The same, for reminders handed to an outbox that sends them (see DeadlineReminder).
+    emailed: Mapped[str] = mapped_column(String(20), default="")
 
     user = relationship("User")
     organization = relationship("Organization")

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 from app.audit.services import record_event
 from app.extensions import db
-from app.notifications.services import notify_all
+from app.mail import mail_enabled
+from app.notifications.services import email_notification, notify_all
 from app.sessions.models import ConsultationSession, SessionRegistration
 from app.sessions.queries import joined_organizations, registration_count
 
@@ -138,8 +139,10 @@ def unregister(user, session: ConsultationSession, now: datetime) -> bool:
     return True
 
 
-def send_session_reminders(now: datetime) -> int:
-    """Remind registered people one day and one hour before; each reminder once."""
+def send_session_reminders(now: datetime, tally: dict[str, int] | None = None) -> int:
+    """Remind registered people one day and one hour before; each reminder once in the app,
+    and once by e-mail as soon as a mail server is configured (`tally["emailed"]`)."""
+    tally = tally if tally is not None else {}
     count = 0
     horizon = now + REMINDERS[0][1]
     upcoming = db.session.scalars(
@@ -149,23 +152,32 @@ def send_session_reminders(now: datetime) -> int:
             ConsultationSession.cancelled_at.is_(None),
         )
     )
+    mail = mail_enabled()
     for session in upcoming:
         due = _due_reminder(session, now)
         if due is None:
             continue
         for registration in _registrations(session):
-            if due in registration.reminded.split(","):
-                continue
-            registration.reminded = ",".join(filter(None, [registration.reminded, due]))
-            notify_all(
-                [registration.user],
-                f"session.reminder_{due}",
-                now,
-                url_for("sessions.view", session_id=session.id),
-                session=session.title,
-            )
-            count += 1
+            if due not in registration.reminded.split(","):
+                registration.reminded = _with(registration.reminded, due)
+                notify_all(
+                    [registration.user],
+                    f"session.reminder_{due}",
+                    now,
+                    url_for("sessions.view", session_id=session.id),
+                    email=False,
+                    session=session.title,
+                )
+                count += 1
+            if mail and due not in (registration.emailed or "").split(","):
+                registration.emailed = _with(registration.emailed, due)
+                email_notification(registration.user, f"session.reminder_{due}")
+                tally["emailed"] = tally.get("emailed", 0) + 1
     return count
+
+
+def _with(sent: str, key: str) -> str:
+    return ",".join(filter(None, [sent, key]))
 
 
 def _due_reminder(session: ConsultationSession, now: datetime) -> str | None:

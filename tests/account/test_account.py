@@ -111,7 +111,7 @@ def test_export_holds_my_data_and_nobody_elses(signed_in_client):
     assert "password" not in json.dumps(data["account"])
 
 
-def test_delete_account_needs_password_and_keeps_events_as_former_member(signed_in_client, db):
+def test_delete_account_needs_password_and_leaves_no_timeline(signed_in_client, db):
     user = make_user()
     user_id = user.id
     client = signed_in_client(user)
@@ -121,8 +121,11 @@ def test_delete_account_needs_password_and_keeps_events_as_former_member(signed_
         == 303
     )
     assert db.session.get(User, user_id) is None
-    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.created"))
-    assert created.actor_id is None  # shown as a former member
+    # The account's own events go; the deletion itself stays, linked to nobody.
+    events = db.session.scalars(select(AuditEvent)).all()
+    assert [(e.action, e.actor_id, e.subject_id) for e in events] == [
+        ("account.deleted", None, None)
+    ]
     assert client.get("/account").status_code == 302
 
 

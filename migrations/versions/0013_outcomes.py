@@ -6,14 +6,14 @@ Downgrading drops both tables, so it refuses while either holds a row (pass
 `-x force=1` to `flask db downgrade` to drop them anyway).
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0009
 """
 from alembic import context, op
 import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

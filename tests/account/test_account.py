@@ -48,15 +48,20 @@ def test_change_password_needs_the_current_one(signed_in_client, db):
     assert client.get("/account").status_code == 200  # this device stays signed in
 
 
-def test_change_password_signs_out_other_devices(signed_in_client):
+def test_change_password_signs_out_other_devices(signed_in_client, db):
     user = make_user()
     laptop = signed_in_client(user)
     phone = signed_in_client(user)
+    assert phone.get("/account").status_code == 200
     laptop.post(
         "/account/password",
         data={"current_password": PASSWORD, "password": NEW, "password_confirm": NEW},
     )
-    assert phone.get("/account").status_code == 302
+    signed_out = phone.get("/account")
+    assert signed_out.status_code == 302 and "/sign-in" in signed_out.headers["Location"]
+    assert phone.get("/account").status_code == 302  # the cookie stays worthless
+    assert laptop.get("/account").status_code == 200  # the device that changed it stays in
+    assert verify_password(db.session.get(User, user.id).password_hash, NEW)
 
 
 def test_new_email_counts_after_confirmation_and_can_be_removed(signed_in_client, db):

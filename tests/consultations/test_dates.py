@@ -37,13 +37,22 @@ def test_joining_one_second_after_the_deadline_is_refused():
     assert consultation.participation_of(org).joined
 
 
-def test_states_follow_the_dates():
-    now = datetime.now(UTC)
-    assert make_consultation(state="upcoming").state(now) == "upcoming"
-    assert make_consultation(state="open").state(now) == "open"
-    assert make_consultation(state="closed").state(now) == "closed"
-    assert make_consultation(state="compiled").state(now) == "compiled"
-    assert make_consultation(state="draft").state(now) == "draft"
+def test_states_follow_the_dates(db):
+    """One consultation seen at moments around its own dates: the state comes from them."""
+    consultation = make_consultation(deadline=KATHMANDU_DEADLINE)
+    opens = KATHMANDU_DEADLINE - timedelta(days=30)
+    consultation.opens_at = opens
+    second = timedelta(seconds=1)
+    assert consultation.state(opens - second) == "upcoming"
+    assert consultation.state(opens) == "open"
+    assert consultation.state(KATHMANDU_DEADLINE - second) == "open"
+    assert consultation.state(KATHMANDU_DEADLINE) == "closed"
+    later = KATHMANDU_DEADLINE + timedelta(days=3)
+    consultation.compiled_at = KATHMANDU_DEADLINE + timedelta(days=2)
+    assert consultation.state(later) == "compiled"
+    consultation.published = False
+    assert consultation.state(later) == "draft"
+    assert consultation.state(opens) == "draft"
 
 
 def test_dates_shown_in_the_consultation_zone_and_the_readers(client, signed_in_client):

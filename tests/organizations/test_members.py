@@ -169,13 +169,21 @@ def test_a_member_can_leave_and_is_removed_by_owner(signed_in_client, db):
     assert {m.user_id for m in org.memberships} == {owner.id}
 
 
-def test_editors_cannot_manage_members(signed_in_client):
+def test_editors_cannot_manage_members(signed_in_client, db):
     owner, editor = make_user(), make_user()
     org = make_org(owner, members={editor: "editor"})
     client = signed_in_client(editor)
     own = org.membership_of(owner)
     assert client.post(f"/organizations/{org.id}/members/{own.id}/remove").status_code == 403
-    assert client.post(f"/organizations/{org.id}/invitations", data={}).status_code == 403
+    invite = {"email": "newcomer@example.org", "role": "owner"}
+    assert client.post(f"/organizations/{org.id}/invitations", data=invite).status_code == 403
+    role_url = f"/organizations/{org.id}/members/{own.id}/role"
+    assert client.post(role_url, data={"role": "viewer"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Membership, own.id).role == "owner"
+    invitations = select(Invitation).where(Invitation.organization_id == org.id)
+    assert db.session.scalars(invitations).all() == []
+    assert all("newcomer@example.org" not in str(m["To"]) for m in SENT)
 
 
 def test_membership_of_another_organization_cannot_be_reached_by_id(signed_in_client, db):

@@ -79,12 +79,17 @@ def test_owner_can_edit_and_a_new_name_needs_verifying_again(signed_in_client, d
     assert org.name == "New Name" and org.verification == "pending"
 
 
-def test_editors_cannot_change_settings(signed_in_client):
+def test_editors_cannot_change_settings(signed_in_client, db):
     editor = make_user()
     org = make_org(members={editor: "editor"})
     client = signed_in_client(editor)
+    before = (org.name, org.description, org.listed)
     assert client.get(f"/organizations/{org.id}/edit").status_code == 403
     assert client.post(f"/organizations/{org.id}/edit", data=FORM).status_code == 403
+    db.session.expire_all()
+    after = db.session.get(Organization, org.id)
+    assert (after.name, after.description, after.listed) == before
+    assert after.name != FORM["name"]
 
 
 def test_owner_can_delete_only_an_organization_without_other_members(signed_in_client, db):

@@ -129,16 +129,26 @@ def test_saved_one_second_before_the_deadline_not_one_after(signed_in_client, db
 
 def test_an_extension_reopens_drafting_for_one_submission(signed_in_client, db, clock):
     _owner, editor, submission = _writer_and_submission()
+    other_editor = make_user()
+    other_org = make_org(members={other_editor: "editor"})
+    other = make_submission(submission.consultation, other_org, texts={"q1": "The cat sat."})
     submission.deadline_extended_to = submission.consultation.deadline_at + timedelta(days=3)
     db.session.commit()
     clock.set(submission.consultation.deadline_at + timedelta(days=1))
-    response = _save(
-        signed_in_client(editor),
-        submission,
-        "Extra time.",
-        _current(db, submission).current_revision_id,
-    )
-    assert response.status_code == 200
+    client = signed_in_client(editor)
+    base = _current(db, submission).current_revision_id
+    assert _save(client, submission, "Extra time.", base).status_code == 200
+    assert _current(db, submission).text == "Extra time."
+    # Past the extension the same person cannot save any more.
+    clock.set(submission.deadline_extended_to + timedelta(minutes=1))
+    base = _current(db, submission).current_revision_id
+    assert _save(client, submission, "Too late.", base).status_code != 200
+    assert _current(db, submission).text == "Extra time."
+    # Another submission of the same consultation, without an extension, stays closed.
+    clock.set(submission.consultation.deadline_at + timedelta(days=1))
+    base = _current(db, other).current_revision_id
+    assert _save(signed_in_client(other_editor), other, "Sneaked in.", base).status_code != 200
+    assert _current(db, other).text == "The cat sat."
 
 
 def test_viewers_and_outsiders_cannot_save(signed_in_client, db):

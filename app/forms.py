@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import html_params
 
 # WTForms' own messages, listed so that they are extracted into our catalogs and
@@ -49,10 +50,6 @@ def required():
     return DataRequired(message=_l("Fill in this field."))
 
 
-def optional():
-    return Optional()
-
-
 def max_length(count: int):
     return Length(max=count, message=_l("Use at most %(max)d characters."))
 
@@ -86,7 +83,10 @@ class FastSelect:
     (list name, language, values) in this process; the chosen values are marked after.
     """
 
-    _rendered: dict[tuple, str] = {}
+    # Bounded: the key holds the option values, and a list built from data (levels,
+    # countries of a review) could otherwise add an entry per variant for ever.
+    _rendered: OrderedDict[tuple, str] = OrderedDict()
+    KEEP = 64
 
     def __init__(self, list_name: str, multiple: bool = False):
         self.list_name = list_name
@@ -105,6 +105,10 @@ class FastSelect:
                 for choice in field.choices
             )
             self._rendered[key] = options
+            while len(self._rendered) > self.KEEP:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(key)
         chosen = field.data if isinstance(field.data, (list, tuple)) else [field.data]
         for value in chosen:
             if value is not None and str(value) in values:

@@ -48,12 +48,5 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
-def plain_excerpt(text: str | None, length: int = 200) -> str:
-    """The first words of a Markdown text, without markup, for lists."""
-    flat = re.sub(r"[#*_>`\[\]()~-]+", " ", text or "")
-    flat = " ".join(flat.split())
-    return flat if len(flat) <= length else flat[: length - 1].rsplit(" ", 1)[0] + "…"
-
-
 def word_count(text: str | None) -> int:
     return len(re.findall(r"\S+", text or ""))

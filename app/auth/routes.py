@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -80,7 +78,7 @@ def sign_in():
     private_key = seal_keys().open_with_password(user, form.password.data)
     if user.has_two_factor:
         session["pending_user"] = user.get_id()
-        session["pending_at"] = int(time.time())
+        session["pending_at"] = int(utcnow().timestamp())
         session["pending_next"] = next_url
         seal_keys().hold_until_second_factor(private_key)
         return go_to(url_for("auth.second_factor"))
@@ -98,7 +96,7 @@ def seal_keys():
 
 
 def _pending_user() -> User | None:
-    if int(time.time()) - session.get("pending_at", 0) > PENDING_SECONDS:
+    if int(utcnow().timestamp()) - session.get("pending_at", 0) > PENDING_SECONDS:
         return None
     from app.auth.sessions import account_for_identity
 

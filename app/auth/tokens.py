@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from app.auth.models import AccountToken, User
 from app.extensions import db
+from app.tokens import token_digest
 
 
 class TokenInvalid(Exception):
@@ -20,10 +20,6 @@ class TokenExpired(Exception):
     """The link is older than its lifetime."""
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(
     user: User, purpose: str, now: datetime, lifetime: timedelta, payload: str | None = None
 ) -> str:
@@ -32,7 +28,7 @@ def issue_token(
         AccountToken(
             user=user,
             purpose=purpose,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             payload=payload,
             expires_at=now + lifetime,
         )
@@ -43,7 +39,7 @@ def issue_token(
 def find_token(token: str, purpose: str, now: datetime) -> AccountToken:
     record = db.session.scalar(
         select(AccountToken).where(
-            AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose
+            AccountToken.token_hash == token_digest(token), AccountToken.purpose == purpose
         )
     )
     if record is None or record.used_at is not None:

@@ -116,17 +116,26 @@ def invitation_link(token: str):
     form = JoinForm(organizations=owned)
     if request.method == "POST" and form.validate_on_submit():
         org = load_organization(form.organization_id.data)
-        if may(current_user, "consultation.join", (consultation, org)):
-            try:
-                services.join_with_link(current_user, token, org, utcnow())
-            except services.NotOpen:
-                flash(_("This consultation does not take new organizations now."), "error")
-            except services.AlreadyJoined:
-                flash(_("%(org)s already takes part.", org=org.name), "info")
-            else:
-                db.session.commit()
-                flash(_("%(org)s now takes part in this consultation.", org=org.name), "success")
-            return go_to(url_for("consultations.view", slug=consultation.slug))
+        if not may(current_user, "consultation.join", (consultation, org)):
+            # Said next to the field, with the refusal's status (never a 200 that did nothing).
+            form.organization_id.errors.append(_("This organization cannot join with this link."))
+            return render(
+                "consultations/invitation_link.html",
+                status=403,
+                consultation=consultation,
+                form=form,
+                owned=owned,
+            )
+        try:
+            services.join_with_link(current_user, token, org, utcnow())
+        except services.NotOpen:
+            flash(_("This consultation does not take new organizations now."), "error")
+        except services.AlreadyJoined:
+            flash(_("%(org)s already takes part.", org=org.name), "info")
+        else:
+            db.session.commit()
+            flash(_("%(org)s now takes part in this consultation.", org=org.name), "success")
+        return go_to(url_for("consultations.view", slug=consultation.slug))
     return render(
         "consultations/invitation_link.html", consultation=consultation, form=form, owned=owned
     )

@@ -131,3 +131,19 @@ def test_listed_participants_by_name_and_the_others_as_a_count(client):
     assert "Open Hands" in page
     assert "Secret Hands" not in page and "Pending Hands" not in page
     assert "and 2 organizations that are not listed" in page
+
+
+def test_a_refused_join_by_link_says_so_and_keeps_the_link(signed_in_client, db):
+    """The link's consultation was taken back to draft: joining is refused, never a 200."""
+    facilitator, owner = make_user(role="facilitator"), make_user()
+    org = make_org(owner)
+    consultation = make_consultation(invitation_only=True, facilitator=facilitator)
+    path = _make_link(signed_in_client(facilitator), consultation)
+    consultation.published = False
+    db.session.commit()
+    response = signed_in_client(owner).post(path, data={"organization_id": org.id})
+    assert response.status_code == 403
+    assert "cannot join with this link" in response.get_data(as_text=True)
+    db.session.refresh(consultation)
+    assert not consultation.participation_of(org)
+    assert db.session.scalar(select(ConsultationInvitationLink.used_at)) is None

@@ -56,14 +56,12 @@ def create_user(email: str, password: str, role: str, display_name: str | None, 
 @click.option("--role", type=click.Choice(ROLE_CHOICES), required=True)
 def set_role(identifier: str, role: str):
     """Change the platform role of an account."""
-    from app.audit.services import record_event
-    from app.auth.services import find_account
+    from app.auth.services import change_role, find_account
 
     user = find_account(identifier)
     if user is None:
         raise click.ClickException("no such account")
-    old, user.role = user.role, role
-    record_event(None, "user.role_changed", user, now=utcnow(), old=old, new=role)
+    old = change_role(None, user, role, utcnow())
     db.session.commit()
     click.echo(f"{user.username}: {old} -> {role}")
 

@@ -93,6 +93,20 @@ def facilitates_organization(user, org) -> bool:
     return _org_in_facilitated_consultation(user, org)
 
 
+def verification_queue_filter(user):
+    """SQL form of `facilitates_organization` for the verification queue: None for admins
+    (who see every organization), else the organizations a facilitator may see there."""
+    from app.organizations.models import Organization, Verification
+
+    if is_admin(user):
+        return None
+    return (
+        Organization.listed.is_(True)
+        | (Organization.verification == Verification.PENDING)
+        | (Organization.verified_by_id == user.id)
+    )
+
+
 def _org_in_facilitated_consultation(user, org) -> bool:
     from sqlalchemy import select
 
@@ -212,6 +226,12 @@ def _read_submissions(user, consultation) -> bool:
 @rule("consultation.manage_staff")
 def _manage_staff(user, _consultation) -> bool:
     return is_admin(user)
+
+
+def may_be_staff(person, role: str) -> bool:
+    """Facilitators and UN reviewers of a consultation need that role on their account first
+    (or are admins). Focal points are proposed and accept instead (app/safeguarding)."""
+    return person is not None and person.role in {role, "admin"}
 
 
 @rule("consultation.join")
@@ -448,8 +468,15 @@ def _copy_contribution(user, contribution) -> bool:
 
 @rule("moderation.flag")
 def _flag(user, target) -> bool:
-    """Anyone signed in who can see the text."""
-    return signed_in(user) and target.visible_to(user)
+    """Anyone signed in who can see the text: a comment's readers, or a board point that is
+    approved (or the person's own) on a board they may view."""
+    if not signed_in(user):
+        return False
+    if target.kind == "comment":
+        return _read_comments(user, target.obj.section.submission)
+    if not _take_part(user, target.obj_session()):
+        return False
+    return target.obj.state == "approved" or target.obj.author_id == user.id
 
 
 @rule("moderation.queue")

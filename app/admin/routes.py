@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.admin import bp
 from app.audit.services import record_event
 from app.auth.models import ROLE_LABELS, Role, User
+from app.auth.services import RoleNotAllowed, change_role
 from app.extensions import db
 from app.mail import discard_failed, failed_count, outbox_summary, retry_failed
 from app.policy import require
@@ -40,11 +41,11 @@ def set_role(user_id: int):
     require(current_user, "admin.access")
     user = db.get_or_404(User, user_id)
     role = request.form.get("role", "")
-    if role not in {r.value for r in Role} or user.id == current_user.id:
+    try:
+        change_role(current_user, user, role, utcnow())
+    except RoleNotAllowed:
         flash(_("This role cannot be set here."), "error")
         return go_to(url_for("admin.users"))
-    old, user.role = user.role, role
-    record_event(current_user, "user.role_changed", user, now=utcnow(), old=old, new=role)
     db.session.commit()
     label = str(ROLE_LABELS[Role(role)])
     flash(_("The role of %(name)s is now %(role)s.", name=user.display_name, role=label), "success")

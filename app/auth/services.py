@@ -40,6 +40,21 @@ class ResetRefused(Exception):
 __all__ = ["TokenExpired", "TokenInvalid"]
 
 
+class RoleNotAllowed(Exception):
+    """Not a platform role, or a person changing their own role."""
+
+
+def change_role(actor: User | None, user: User, role: str, now: datetime) -> str:
+    """Give an account a platform role; `actor` is None on the command line. Nobody changes
+    their own role (an admin cannot step down by mistake, nor anyone step up). Returns the
+    old role."""
+    if role not in {r.value for r in Role} or (actor is not None and actor.id == user.id):
+        raise RoleNotAllowed
+    old, user.role = user.role, role
+    record_event(actor, "user.role_changed", user, now=now, old=old, new=role)
+    return old
+
+
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 

@@ -23,6 +23,7 @@ from app.consultations.models import (
 )
 from app.extensions import db
 from app.notifications.services import notify_all
+from app.policy import may_be_staff
 from app.reference import gcm
 from app.tokens import new_token, token_digest
 
@@ -235,10 +236,16 @@ def delete_question(question: GuidingQuestion) -> None:
 # --- Staff -----------------------------------------------------------------------------------
 
 
+class NotEligibleForStaff(Exception):
+    """The account does not have the platform role the consultation role needs."""
+
+
 def assign_staff(admin, consultation: Consultation, user, role: str, now: datetime) -> None:
     if role == "focal-point":
         # Never assigned directly: proposed, then accepted (app/safeguarding/nominations.py).
         raise ValueError("focal points are proposed and accept, they are not assigned")
+    if not may_be_staff(user, role):
+        raise NotEligibleForStaff
     if user.id in consultation.staff_ids(role):
         return
     consultation.staff.append(ConsultationStaff(user_id=user.id, role=role))

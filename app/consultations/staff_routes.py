@@ -26,8 +26,9 @@ def staff(slug: str):
     person = find_account(form.identifier.data)
     if form.role.data == "focal-point":
         return _propose_focal_point(consultation, form, person)
-    # Facilitators and UN reviewers need that role on their account first.
-    if person is None or person.role not in {form.role.data, "admin"}:
+    try:
+        services.assign_staff(current_user, consultation, person, form.role.data, utcnow())
+    except services.NotEligibleForStaff:
         form.identifier.errors.append(
             _(
                 "No account with this name has that role. Give the role first, by the command "
@@ -35,7 +36,6 @@ def staff(slug: str):
             )
         )
         return _page(consultation, form, 422)
-    services.assign_staff(current_user, consultation, person, form.role.data, utcnow())
     db.session.commit()
     flash(_("%(name)s is assigned.", name=person.display_name), "success")
     return go_to(url_for("consultations.staff", slug=slug))

@@ -64,16 +64,6 @@ class Target:
     def hidden_reason(self) -> str | None:
         return self.obj.hidden_reason
 
-    def visible_to(self, user) -> bool:
-        from app.policy import may
-
-        if self.kind == "comment":
-            return may(user, "submission.read_comments", self.obj.section.submission)
-        session = self.obj_session()
-        if not may(user, "board.view", session):
-            return False
-        return self.obj.state == "approved" or self.obj.author_id == user.id
-
     def obj_session(self):
         from app.sessions.models import ConsultationSession
 

@@ -14,6 +14,7 @@ from app.organizations.models import (
     OrganizationLanguage,
     Verification,
 )
+from app.policy import verification_queue_filter
 
 PAGE_SIZE = 20
 
@@ -63,12 +64,9 @@ def verification_page(user, page: int, state="", kind="", country=""):
     """The facilitators' queue, newest first. Unlisted organizations appear only while they
     wait for a decision, or to the facilitator who decided on them (and to admins)."""
     query = select(Organization)
-    if user.role != "admin":
-        query = query.where(
-            Organization.listed.is_(True)
-            | (Organization.verification == Verification.PENDING)
-            | (Organization.verified_by_id == user.id)
-        )
+    visible = verification_queue_filter(user)
+    if visible is not None:
+        query = query.where(visible)
     if state:
         query = query.where(Organization.verification == state)
     query = _with_details(_filtered(query, kind=kind, country=country))

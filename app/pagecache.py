@@ -28,7 +28,9 @@ this machine, a kept 20 KB block with its generation: MemoryStore.lookup 8.8 us 
 cachelib's SimpleCache.get_many 34 us; over Redis both are one round trip (about the same).
 The reasons that decide it are others: cachelib's RedisCache stores pickles, so anyone who
 can write to the Redis could run code in every web process, while these stores keep only
-strings; and SimpleCache prunes by age and every third entry, not least recently used.
+strings; and SimpleCache says of itself that it is not fully thread safe (we run threads
+under gunicorn's gthread), pickles every value, and drops old entries by expiry once over
+its threshold rather than the least recently used.
 """
 
 from __future__ import annotations

@@ -4,41 +4,17 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.consultations.routes import load_consultation
 from app.extensions import db
 from app.moderation import bp, services
 from app.moderation.forms import FlagForm, ReasonForm
-from app.moderation.models import FLAG_REASONS
 from app.policy import require
 from app.timeutil import utcnow
 from app.web import go_to, render, safe_next
 
 KIND = "<any(comment,contribution):kind>"
-
-
-ACTION_LABELS = {
-    "moderation.flagged": _l("flagged"),
-    "moderation.hidden": _l("hidden"),
-    "moderation.unhidden": _l("shown again"),
-    "moderation.dismissed": _l("flags closed, text kept"),
-    "board.approved": _l("approved"),
-    "board.merged": _l("merged as a duplicate"),
-    "board.pinned": _l("pinned"),
-    "board.unpinned": _l("unpinned"),
-}
-KIND_LABELS = {"comment": _l("Comment"), "contribution": _l("Board point")}
-
-
-@bp.app_context_processor
-def moderation_helpers() -> dict:
-    return {
-        "flag_reason_label": lambda key: FLAG_REASONS.get(key, key),
-        "moderation_action_label": lambda key: ACTION_LABELS.get(key, key),
-        "text_kind_label": lambda key: KIND_LABELS.get(key, key),
-    }
 
 
 def _target(kind: str, target_id: int) -> services.Target:

@@ -18,8 +18,6 @@ from app.files.uploads import upload_message
 from app.policy import may, require
 from app.safeguarding import bp, keys, nominations, services
 from app.safeguarding.forms import (
-    AFFECTED_LABELS,
-    WISH_LABELS,
     CodeForm,
     FocalPointForm,
     ReplyForm,
@@ -28,27 +26,10 @@ from app.safeguarding.forms import (
     ShareForm,
     StatusForm,
 )
-from app.safeguarding.models import STATUS_LABELS, InstanceFocalPoint, SafetyReport
+from app.safeguarding.models import InstanceFocalPoint, SafetyReport
 from app.safeguarding.sealing import CannotOpen
 from app.timeutil import utcnow
 from app.web import go_to, render
-
-
-@bp.app_context_processor
-def safeguarding_helpers() -> dict:
-    return {
-        "safety_status_label": lambda key: STATUS_LABELS.get(key, key),
-        "affected_label": lambda key: AFFECTED_LABELS.get(key, key),
-        "wish_label": lambda key: WISH_LABELS.get(key, key),
-        "reporter_name": _reporter_name,
-    }
-
-
-def _reporter_name(report: SafetyReport) -> str:
-    from app.auth.models import User
-
-    person = db.session.get(User, report.reporter_id) if report.reporter_id else None
-    return person.display_name if person else _("former member")
 
 
 def _limit():

@@ -17,23 +17,12 @@ from app.sessions import bp, calendar, queries, services
 from app.sessions.board import approved_contributions
 from app.sessions.forms import CancelForm, MinutesForm, RegisterForm, SessionForm
 from app.sessions.models import (
-    FORMAT_LABELS,
-    STATE_LABELS,
     ConsultationSession,
     SessionRegistration,
 )
 from app.submissions.models import CONTRIBUTION_LABELS
 from app.timeutil import local_to_utc, utc_to_local, utcnow
 from app.web import go_to, render
-
-
-@bp.app_context_processor
-def session_helpers() -> dict:
-    return {
-        "session_state_label": lambda state: STATE_LABELS.get(state, state),
-        "session_format_label": lambda key: FORMAT_LABELS.get(key, key),
-        "contribution_label": lambda key: CONTRIBUTION_LABELS.get(key, key),
-    }
 
 
 def load_session(session_id: int, action: str = "session.view") -> ConsultationSession:

@@ -34,6 +34,8 @@ FUZZY_THRESHOLD = 0.75
 # Occurrences looked at: enough for any real text, bounded for a hostile one.
 MAX_OCCURRENCES = 200
 MAX_CANDIDATES = 8
+# Of those, how many are measured closely (the likeliest by their words).
+MEASURED = 2
 
 
 @dataclass(frozen=True)
@@ -122,30 +124,61 @@ def _fuzzy(text: str, selector: Selector) -> tuple[int, int] | None:
     for offset in range(0, size - piece + 1, piece):
         for at in _occurrences(text, exact[offset : offset + piece])[:20]:
             votes[at - offset] += 1
-    best: tuple[float, int, int, int] | None = None
-    for guess, _count in votes.most_common(MAX_CANDIDATES):
+    wanted = _TOKEN.findall(exact)
+    wanted_size = sum(len(t) for t in wanted)
+    if not wanted:
+        return None
+    # Places next to each other are one place; the likeliest few by their words are measured.
+    places: list[tuple[float, int, list]] = []
+    taken: list[int] = []
+    for guess, _count in votes.most_common(MAX_CANDIDATES * 4):
+        if any(abs(guess - other) < size // 4 + 1 for other in taken):
+            continue
+        taken.append(guess)
         low = max(0, guess - size // 2)
         high = min(len(text), guess + size + size // 2)
-        window = text[low:high]
-        blocks = [
-            b
-            for b in SequenceMatcher(None, window, exact, autojunk=False).get_matching_blocks()
-            if b.size
-        ]
+        # Compared word by word, spaces left out: as good as by characters for prose, and
+        # dozens of times faster on a long quote.
+        found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, low, high)]
+        matcher = SequenceMatcher(None, [t for _, _, t in found], wanted, autojunk=False)
+        places.append((matcher.quick_ratio(), guess, found))
+        if len(taken) >= MAX_CANDIDATES:
+            break
+    best: tuple[float, int, int, int] | None = None
+    for _quick, _guess, found in sorted(places, key=lambda p: (-p[0], p[1]))[:MEASURED]:
+        matcher = SequenceMatcher(None, [t for _, _, t in found], wanted, autojunk=False)
+        blocks = _trimmed([b for b in matcher.get_matching_blocks() if b.size])
         if not blocks:
             continue
-        start, end = low + blocks[0].a, low + blocks[-1].a + blocks[-1].size
-        matched = sum(b.size for b in blocks)
-        ratio = 2 * matched / (size + (end - start))
+        first, last = blocks[0].a, blocks[-1].a + blocks[-1].size - 1
+        start, end = found[first][0], found[last][1]
+        matched = sum(len(t) for b in blocks for _, _, t in found[b.a : b.a + b.size])
+        spanned = sum(len(t) for _, _, t in found[first : last + 1])
+        ratio = 2 * matched / (wanted_size + spanned)
         if ratio < FUZZY_THRESHOLD:
             continue
-        context = _context_score(text, start, end, selector)
-        key = (ratio, context, -start, end)
+        key = (ratio, _context_score(text, start, end, selector), -start, end)
         if best is None or key[:3] > best[:3]:
             best = key
     if best is None:
         return None
     return -best[2], best[3]
+
+
+def _trimmed(blocks: list) -> list:
+    """Without a stray word or two matched far before or after the rest of the passage."""
+
+    def stray(edge, other) -> bool:
+        return edge.size <= 2 and abs((other.a - edge.a) - (other.b - edge.b)) > 2
+
+    while len(blocks) > 1 and stray(blocks[0], blocks[1]):
+        blocks = blocks[1:]
+    while len(blocks) > 1 and stray(blocks[-1], blocks[-2]):
+        blocks = blocks[:-1]
+    return blocks
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 # --- Showing passages -------------------------------------------------------------------------

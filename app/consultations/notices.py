@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.compilations.models import Compilation
 from app.consultations.models import Consultation, Participation, PhaseNotice
@@ -71,6 +71,24 @@ def send_phase_notices(now: datetime, tally: dict[str, int] | None = None) -> in
                 Participation.state == "joined",
             )
             .exists()
+        )
+        .where(
+            # Compiled long ago: only a new compilation or outcome document is news.
+            or_(
+                Consultation.compiled_at.is_(None),
+                select(Compilation.id)
+                .where(
+                    Compilation.consultation_id == Consultation.id,
+                    Compilation.published_at >= now - NOTICE_WINDOW,
+                )
+                .exists(),
+                select(OutcomeDocument.id)
+                .where(
+                    OutcomeDocument.consultation_id == Consultation.id,
+                    OutcomeDocument.created_at >= now - NOTICE_WINDOW,
+                )
+                .exists(),
+            )
         )
         .order_by(Consultation.id)
     ).all()

@@ -136,6 +136,8 @@ def test_a_deadline_changed_again_is_told_again(app, db):
         text = describe(notes[0])
     assert consultation.title in text and "The deadline of" in text
     assert "(Asia/Bangkok)" in text  # shown in the consultation's time zone
+    with app.test_request_context("/"), force_locale("id"):
+        assert describe(notes[0]).startswith(f"Batas waktu {consultation.title} sekarang")
 
 
 def test_organizations_not_taking_part_and_old_news_are_not_told(app, db):
@@ -146,10 +148,24 @@ def test_organizations_not_taking_part_and_old_news_are_not_told(app, db):
     join_consultation(consultation, make_org(joined_owner))
     assert _run(app, now) == 0  # closed a month ago: not news any more
     db.session.commit()
+    compiled = make_consultation(state="compiled")
+    join_consultation(compiled, make_org(joined_owner))
+    compiled.compiled_at = now - timedelta(days=60)
+    db.session.commit()
+    assert _run(app, now) == 0  # compiled two months ago: nothing new to tell
+    db.session.add(
+        OutcomeDocument(
+            consultation_id=compiled.id, title="Report", issued_on=date(2027, 1, 5), created_at=now
+        )
+    )
+    db.session.commit()
+    assert _run(app, now) == 1  # but an outcome recorded today is news
+    db.session.commit()
+    assert _kinds(db, joined_owner) == ["consultation.outcome"]
     open_one = make_consultation()
     join_consultation(open_one, make_org(invited_owner), state="invited")
     assert _run(app, now) == 0
-    assert _kinds(db, invited_owner) == [] and _kinds(db, joined_owner) == []
+    assert _kinds(db, invited_owner) == []
 
 
 def test_emails_name_only_the_kind_of_event_in_the_readers_language(app, db):

@@ -189,3 +189,17 @@ def test_locate_prefers_the_occurrence_whose_context_agrees():
     assert locate(text, selector) == (17, 26)
     assert locate(text, Selector("high fees", prefix="Last: ")) == (34, 43)
     assert locate("nothing like it", Selector("Workers pay back loans")) is None
+
+
+def test_a_hidden_comment_marks_no_passage_and_replies_quote_nothing(signed_in_client, db):
+    owner, editor, submission = _setup()
+    client = signed_in_client(editor)
+    _comment(client, submission, "Workers pay back loans")
+    comment = db.session.scalar(select(Comment))
+    _comment(client, submission, "Nobody checks", "A reply.", parent_id=str(comment.id))
+    reply = db.session.scalar(select(Comment).where(Comment.parent_id == comment.id))
+    assert reply.quote is None and reply.quote_revision_id is None
+    comment.hidden_reason = "Off topic."
+    db.session.commit()
+    page = _page(signed_in_client(owner), submission)
+    assert _marks(page) == [] and 'id="passages"' not in page

@@ -64,6 +64,7 @@ NEVER_SHOWN = {
     "memberships",
     "notifications",
     "outbox",
+    "phase_notices",
     "recovery_codes",
     "revisions",
     "safety_messages",

@@ -69,19 +69,24 @@ def set_role(identifier: str, role: str):
 @consultations_cli.command("send-reminders")
 def send_reminders():
     """Send due reminders: deadlines (7 days and 1 day before) and sessions (1 day and
-    1 hour before). Run it from cron every 10 minutes; each reminder goes out once."""
+    1 hour before), and phase notices (a consultation opens, its deadline changes, it closes,
+    a compilation is published, an outcome is recorded). Run it from cron every 10 minutes;
+    each reminder and notice goes out once."""
     from flask import current_app
 
+    from app.consultations.notices import send_phase_notices
     from app.consultations.reminders import send_deadline_reminders
     from app.mail import mail_enabled
     from app.sessions.services import send_session_reminders
 
     deadlines: dict[str, int] = {}
     sessions: dict[str, int] = {}
+    notices: dict[str, int] = {}
     with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
         now = utcnow()
         count = send_deadline_reminders(now, deadlines)
         registrations = send_session_reminders(now, sessions)
+        phase_notices = send_phase_notices(now, notices)
         db.session.commit()
     click.echo(
         f"{count} organization(s) reminded of deadlines in the app, "
@@ -90,6 +95,10 @@ def send_reminders():
     click.echo(
         f"{registrations} registration(s) reminded of sessions in the app, "
         f"{sessions.get('emailed', 0)} by e-mail"
+    )
+    click.echo(
+        f"{phase_notices} phase notice(s) sent to {notices.get('people', 0)} person(s) in the "
+        f"app, {notices.get('emailed', 0)} by e-mail"
     )
     if not mail_enabled():
         click.echo(

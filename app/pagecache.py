@@ -73,6 +73,7 @@ NEVER_SHOWN = {
     "memberships",
     "notifications",
     "outbox",
+    "phase_notices",
     "recovery_codes",
     "revisions",
     "safety_messages",

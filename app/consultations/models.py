@@ -301,3 +301,21 @@ class ConsultationDocument(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     file = relationship("StoredFile")
+
+
+class PhaseNotice(db.Model):
+    """A phase notice that went out for a consultation, so each goes out once: keyed by kind
+    and a value (the deadline for "deadline" and "closed", the compilation or outcome document
+    for "compiled" and "outcome"; empty for "opened")."""
+
+    __tablename__ = "phase_notices"
+    __table_args__ = (UniqueConstraint("consultation_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    value: Mapped[str] = mapped_column(String(40), default="")
+    # When the notices went out (or, for the first deadline seen, when it was noted silently).
+    sent_at: Mapped[datetime]

@@ -47,6 +47,28 @@ MESSAGES = {
     "consultation.deadline_1d": lambda p: _(
         "One day left to submit to %(consultation)s.", consultation=p["consultation"]
     ),
+    "consultation.opened": lambda p: _(
+        "%(consultation)s is open for drafting until %(deadline)s.",
+        consultation=p["consultation"],
+        deadline=_moment(p),
+    ),
+    "consultation.deadline_changed": lambda p: _(
+        "The deadline of %(consultation)s is now %(deadline)s.",
+        consultation=p["consultation"],
+        deadline=_moment(p),
+    ),
+    "consultation.closed": lambda p: _(
+        "%(consultation)s is closed: no more submissions are taken.",
+        consultation=p["consultation"],
+    ),
+    "consultation.compiled": lambda p: _(
+        "The compilation of the submissions to %(consultation)s is published.",
+        consultation=p["consultation"],
+    ),
+    "consultation.outcome": lambda p: _(
+        "An outcome document of the review of %(consultation)s was recorded.",
+        consultation=p["consultation"],
+    ),
     "session.reminder_1d": lambda p: _(
         "Reminder: the session %(session)s starts tomorrow.", session=p["session"]
     ),
@@ -120,6 +142,16 @@ MESSAGES = {
 }
 
 
+def _moment(params) -> str:
+    """A moment kept as ISO text, shown in the consultation's time zone and the reader's
+    language."""
+    from datetime import datetime
+
+    from app.i18n import in_zone
+
+    return in_zone(datetime.fromisoformat(params["deadline"]), params.get("zone") or "UTC")
+
+
 def _text_kind(params) -> str:
     return _("comment") if params.get("text") == "comment" else _("point on the live board")
 
@@ -139,6 +171,11 @@ EMAIL_EVENTS = {
     "consultation.invited": _l("an invitation to a consultation"),
     "consultation.deadline_7d": _l("a deadline reminder"),
     "consultation.deadline_1d": _l("a deadline reminder"),
+    "consultation.opened": _l("a consultation is open for drafting"),
+    "consultation.deadline_changed": _l("a new deadline for a consultation"),
+    "consultation.closed": _l("a consultation is closed"),
+    "consultation.compiled": _l("a compilation is published"),
+    "consultation.outcome": _l("the outcome of a review"),
     "session.reminder_1d": _l("a session reminder"),
     "session.reminder_1h": _l("a session reminder"),
     "session.cancelled": _l("a cancelled session"),
@@ -201,7 +238,7 @@ def describe(notification: Notification, names: dict[int, str] | None = None) ->
         return _("You have a new notification.")
     try:
         return render(_with_names(notification.params or {}, names))
-    except KeyError:
+    except (KeyError, ValueError):
         return _("You have a new notification.")
 
 

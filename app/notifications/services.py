@@ -11,7 +11,7 @@ from app.mail import queue_email
 from app.notifications.models import Notification
 
 # Sent by e-mail at once, whatever else is unread: a safety report and every reply to it, and
-# reminders (they are worth nothing late).
+# reminders (they are worth nothing late), and phase notices (each goes out once).
 IMMEDIATE_KINDS = frozenset(
     {
         "safety.report",
@@ -22,6 +22,11 @@ IMMEDIATE_KINDS = frozenset(
         "consultation.deadline_1d",
         "session.reminder_1d",
         "session.reminder_1h",
+        "consultation.opened",
+        "consultation.deadline_changed",
+        "consultation.closed",
+        "consultation.compiled",
+        "consultation.outcome",
     }
 )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.inputs import id_from
 from app.policy import require
 from app.submissions import bp
-from app.submissions.comments import add_comment, set_resolved
+from app.submissions.comments import QuoteNotFound, add_comment, set_resolved
 from app.submissions.forms import CommentForm
 from app.submissions.loading import load_section, load_submission
 from app.submissions.models import Comment
@@ -33,10 +34,34 @@ def comment(submission_id: int, key: str):
         parent = db.session.get(Comment, parent_id) if parent_id else None
         if parent is None or parent.section_id != section.id:
             abort(400)
-    created = add_comment(current_user, section, form.body.data, form.quote.data, parent, utcnow())
+    try:
+        created = add_comment(
+            current_user,
+            section,
+            form.body.data,
+            None if parent else form.quote.data,
+            parent,
+            utcnow(),
+            quote_start=_offset(form.quote_start.data),
+            revision_id=id_from(form.revision.data),
+        )
+    except QuoteNotFound:
+        form.quote.errors = [
+            _(
+                "These words are not in the text of this section. Copy them exactly from the "
+                "text, or leave this field empty."
+            )
+        ]
+        return _editor(submission, section, 422, comment_form=form)
     db.session.commit()
     url = url_for("submissions.section", submission_id=submission_id, key=key)
     return go_to(f"{url}#comment-{created.id}")
+
+
+def _offset(raw) -> int | None:
+    """Where the browser saw the selection start: a small whole number, or None."""
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else None
 
 
 @bp.post("/comments/<int:comment_id>/<any(resolve, reopen):action>")

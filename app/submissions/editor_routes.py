@@ -19,7 +19,8 @@ from sqlalchemy.exc import OperationalError
 from app.auth.sessions import passive
 from app.extensions import db, htmx
 from app.inputs import id_from
-from app.submissions import bp, editing
+from app.policy import may
+from app.submissions import anchors, bp, editing
 from app.submissions.forms import CommentForm, TagsForm
 from app.submissions.loading import load_section, load_section_for_saving, load_submission
 from app.submissions.models import Comment, Revision
@@ -40,6 +41,7 @@ def _editor(submission, section, status=200, **extra) -> Response:
         "submission": submission,
         "section": section,
         "comments": comments,
+        **_passages(submission, section, comments),
         "comment_form": CommentForm(formdata=None, prefix="comment"),
         "tags_form": tags,
         "now": utcnow(),
@@ -48,6 +50,23 @@ def _editor(submission, section, status=200, **extra) -> Response:
     }
     context.update(extra)
     return render("submissions/section.html", extra.pop("fragment", None), status=status, **context)
+
+
+def _passages(submission, section, comments) -> dict:
+    """Where each comment's passage is now, and the text with them marked: only for those who
+    read the comments (a mark says that a comment is there)."""
+    if not may(current_user, "submission.read_comments", submission):
+        return {"placed": {}, "passage_ids": {}, "marked_text": None, "marked_html": None}
+    quoting = [c for c in comments if c.quote and not c.parent_id and not c.hidden_reason]
+    text = section.text
+    placed = anchors.place(text, quoting)
+    found = any(p.found for p in placed.values())
+    return {
+        "placed": placed,
+        "passage_ids": anchors.mark_ids(placed),
+        "marked_text": anchors.highlight_plain(text, placed) if found else None,
+        "marked_html": anchors.highlight_markdown(text, placed) if found else None,
+    }
 
 
 @bp.get("/submissions/<int:submission_id>/sections/<key>")

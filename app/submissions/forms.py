@@ -52,12 +52,19 @@ class CommentForm(Form):
         render_kw={"rows": 3},
     )
     quote = TextAreaField(
-        _l("Passage you comment on (optional)"),
+        _l("Quote the passage (optional)"),
         validators=[max_length(1000)],
         filters=[strip],
-        description=_l("Copy the words from the text that your comment is about."),
+        description=_l(
+            "Copy the words from the text that your comment is about, or select them in the "
+            "text. The comment stays with these words when the text changes."
+        ),
         render_kw={"rows": 2},
     )
+    # Filled by the browser: where the selected words start, and the revision they were
+    # selected in (both checked on the server, never trusted).
+    quote_start = HiddenField()
+    revision = HiddenField()
     parent_id = HiddenField()
 
 

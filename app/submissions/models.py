@@ -245,8 +245,15 @@ class Comment(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
-    # The passage of the section the comment is about, copied when it was written.
+    # The passage of the section the comment is about, copied when it was written: the exact
+    # words, with up to 32 characters before and after them and the revision they were read
+    # in (a W3C Web Annotation TextQuoteSelector), so it is found again after edits.
     quote: Mapped[str | None] = mapped_column(Text)
+    quote_prefix: Mapped[str | None] = mapped_column(String(64))
+    quote_suffix: Mapped[str | None] = mapped_column(String(64))
+    quote_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     # Set by moderation: hidden comments stay, with the reason shown to their author.

@@ -49,4 +49,8 @@ def test_reminders_command_for_cron(app, db):
     join_consultation(consultation, make_org(owner))
     result = app.test_cli_runner().invoke(args=["consultations", "send-reminders"])
     assert result.exit_code == 0 and "1 organization(s) reminded" in result.output
-    assert _kinds(db, owner) == ["consultation.deadline_1d"]
+    # The same run tells that the consultation is open (a phase notice, sent once).
+    assert _kinds(db, owner) == ["consultation.deadline_1d", "consultation.opened"]
+    again = app.test_cli_runner().invoke(args=["consultations", "send-reminders"])
+    assert "0 phase notice(s)" in again.output
+    assert _kinds(db, owner) == ["consultation.deadline_1d", "consultation.opened"]

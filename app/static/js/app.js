@@ -212,11 +212,53 @@
     });
   }
 
+  // Comments on a passage: selecting words in the text fills the comment form's quote field
+  // (which also works by hand, without JavaScript). The server checks where the words are.
+  function setupQuoting(root) {
+    root.querySelectorAll("textarea[data-quote-from]").forEach(function (quote) {
+      if (quote.dataset.quoting) return;
+      var source = document.querySelector(quote.dataset.quoteFrom);
+      if (!source) return;
+      quote.dataset.quoting = "1";
+      var form = quote.form;
+      var start = form.querySelector("input[name$='quote_start']");
+      var revision = form.querySelector("input[name$='revision']");
+      var last = "";
+      function take() {
+        var text = "", at = "";
+        if (source.tagName === "TEXTAREA") {
+          if (source.selectionEnd > source.selectionStart) {
+            text = source.value.slice(source.selectionStart, source.selectionEnd);
+            at = source.selectionStart;
+          }
+        } else {
+          var selection = window.getSelection();
+          if (selection && !selection.isCollapsed && source.contains(selection.anchorNode) &&
+              source.contains(selection.focusNode)) text = selection.toString();
+        }
+        var trimmed = text.trim();
+        if (!trimmed || trimmed === last) return;
+        if (at !== "") at = at + text.indexOf(trimmed);
+        last = trimmed;
+        quote.value = trimmed.slice(0, 1000);
+        if (start) start.value = String(at);
+        // The revision the selected words were read in: the editor's latest save.
+        var base = document.getElementById("base_revision");
+        if (revision && base && source.tagName === "TEXTAREA" && base.value) revision.value = base.value;
+        announce(quote.dataset.quotedText);
+      }
+      source.addEventListener("mouseup", take);
+      source.addEventListener("keyup", function (event) { if (event.shiftKey) take(); });
+      quote.addEventListener("input", function () { if (start) start.value = ""; });
+    });
+  }
+
   function enhance(root) {
     localTimes(root);
     copyButtons(root);
     autosubmit(root);
     setupAutosave(root);
+    setupQuoting(root);
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });

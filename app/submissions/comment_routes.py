@@ -21,13 +21,13 @@ from app.web import go_to
 @bp.post("/submissions/<int:submission_id>/sections/<key>/comments")
 @login_required
 def comment(submission_id: int, key: str):
-    from app.submissions.editor_routes import _editor
+    from app.submissions.editor_routes import render_editor
 
     submission = load_submission(submission_id, "submission.comment")
     section = load_section(submission, key)
     form = CommentForm(prefix="comment")
     if not form.validate_on_submit():
-        return _editor(submission, section, 422, comment_form=form)
+        return render_editor(submission, section, 422, comment_form=form)
     parent = None
     if form.parent_id.data:
         parent_id = id_from(form.parent_id.data)
@@ -52,7 +52,7 @@ def comment(submission_id: int, key: str):
                 "text, or leave this field empty."
             )
         ]
-        return _editor(submission, section, 422, comment_form=form)
+        return render_editor(submission, section, 422, comment_form=form)
     db.session.commit()
     url = url_for("submissions.section", submission_id=submission_id, key=key)
     return go_to(f"{url}#comment-{created.id}")

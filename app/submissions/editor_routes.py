@@ -30,7 +30,9 @@ from app.web import go_to, render
 SAVE_ATTEMPTS = 5
 
 
-def _editor(submission, section, status=200, **extra) -> Response:
+def render_editor(submission, section, status=200, **extra) -> Response:
+    """The whole section editor page with what the request adds: the
+    typed text back, a conflict, a form with its errors. Comment routes use it too."""
     comments = db.session.scalars(
         select(Comment).where(Comment.section_id == section.id).order_by(Comment.created_at)
     ).all()
@@ -49,7 +51,7 @@ def _editor(submission, section, status=200, **extra) -> Response:
         "base_revision": section.current_revision_id,
     }
     context.update(extra)
-    return render("submissions/section.html", extra.pop("fragment", None), status=status, **context)
+    return render("submissions/section.html", status=status, **context)
 
 
 def _passages(submission, section, comments) -> dict:
@@ -73,7 +75,7 @@ def _passages(submission, section, comments) -> dict:
 @login_required
 def section(submission_id: int, key: str):
     submission = load_submission(submission_id)
-    return _editor(submission, load_section(submission, key))
+    return render_editor(submission, load_section(submission, key))
 
 
 def _base_id(raw: str | None) -> int | None:
@@ -124,7 +126,9 @@ def _not_saved(submission_id: int, key: str, body: str, base_id, status: int) ->
         return make_response(problem, status)  # the editor keeps the text and says why
     submission = load_submission(submission_id)
     section = load_section(submission, key)
-    return _editor(submission, section, status, body=body, base_revision=base_id, problem=problem)
+    return render_editor(
+        submission, section, status, body=body, base_revision=base_id, problem=problem
+    )
 
 
 def _save_with_retries(section_id: int, body: str, base_id: int | None):
@@ -159,7 +163,7 @@ def _saved(submission_id: int, key: str, body: str, result: editing.SaveResult) 
     else:
         submission = load_submission(submission_id)
         section = load_section(submission, key)
-        response = _editor(
+        response = render_editor(
             submission,
             section,
             saved=True,
@@ -196,7 +200,7 @@ def _conflict(section_id: int, body: str, conflict: editing.MergeConflict) -> Re
         response.headers["HX-Retarget"] = "#conflict"
         response.headers["HX-Reswap"] = "innerHTML"
     else:
-        response = _editor(submission, section, 409, conflict=context)
+        response = render_editor(submission, section, 409, conflict=context)
     response.headers["X-Revision"] = str(current.id) if current else ""
     return response
 
@@ -225,7 +229,7 @@ def tags(submission_id: int, key: str):
         )
         db.session.commit()
         return go_to(url_for("submissions.section", submission_id=submission_id, key=key))
-    return _editor(submission, section, 422, tags_form=form)
+    return render_editor(submission, section, 422, tags_form=form)
 
 
 @bp.get("/submissions/<int:submission_id>/sections/<key>/presence")

@@ -74,9 +74,9 @@ def send_reminders():
     each reminder and notice goes out once."""
     from flask import current_app
 
-    from app.consultations.notices import send_phase_notices
     from app.consultations.reminders import send_deadline_reminders
     from app.mail import mail_enabled
+    from app.outcomes.notices import send_phase_notices
     from app.sessions.services import send_session_reminders
 
     deadlines: dict[str, int] = {}

@@ -12,7 +12,7 @@ from app.auth.sessions import passive
 from app.compilations import bp, services
 from app.compilations.forms import CompilationForm
 from app.compilations.models import Compilation, CompilationFile
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.jobs import JobRecord
 from app.policy import may, require

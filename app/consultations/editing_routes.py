@@ -15,8 +15,8 @@ from app.consultations.forms import (
     ReviewForm,
     TranslationForm,
 )
+from app.consultations.loading import load_consultation
 from app.consultations.models import ConsultationDocument, GuidingQuestion, Review
-from app.consultations.routes import load_consultation
 from app.consultations.template_helpers import review_label
 from app.extensions import db
 from app.files.services import remove_attached

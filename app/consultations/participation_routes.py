@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.consultations import bp, queries, services
 from app.consultations.forms import JoinForm
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.inputs import id_from
 from app.organizations.loading import load_organization

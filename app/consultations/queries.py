@@ -190,18 +190,3 @@ def invitable_organizations(consultation: Consultation, q: str) -> list[Organiza
     if q:
         query = query.where(Organization.name.ilike(f"%{q}%"))
     return list(db.session.scalars(query.order_by(Organization.name).limit(20)))
-
-
-def latest_published_compilation(consultation: Consultation):
-    """The newest published version, with its files (the page shows the public ones)."""
-    from app.compilations.models import Compilation
-
-    return db.session.scalar(
-        select(Compilation)
-        .where(
-            Compilation.consultation_id == consultation.id, Compilation.published_at.is_not(None)
-        )
-        .options(selectinload(Compilation.files))
-        .order_by(Compilation.number.desc())
-        .limit(1)
-    )

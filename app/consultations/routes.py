@@ -8,25 +8,13 @@ from flask_login import current_user
 from app.consultations import bp, queries
 from app.consultations.dashboard import dashboard_data
 from app.consultations.forms import JoinForm, ListFilterForm
+from app.consultations.loading import load_consultation
 from app.consultations.models import Consultation
 from app.files.services import download
 from app.pagecache import PUBLIC, STAFF
 from app.pagination import requested_page
-from app.policy import may, require
 from app.timeutil import utcnow
 from app.web import render, render_kept
-
-
-def load_consultation(
-    slug: str, action: str = "consultation.view", lean: bool = False
-) -> Consultation:
-    """The consultation, or 404 when it is not visible to this person, or 403. `lean` loads
-    the row alone, for pages that are kept (app/pagecache.py) and load the rest when needed."""
-    consultation = queries.consultation_row(slug) if lean else queries.consultation_for_page(slug)
-    if consultation is None or not may(current_user, "consultation.view", consultation):
-        abort(404)
-    require(current_user, action, consultation)
-    return consultation
 
 
 @bp.get("/consultations")
@@ -107,7 +95,6 @@ def _page_context(consultation: Consultation) -> dict:
         participants=queries.public_participants(consultation, limit=PARTICIPANTS_SHOWN),
         participants_shown=shown,
         participants_others=others,
-        published=queries.latest_published_compilation(consultation),
         **_sessions_context(consultation, now),
     )
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.auth.services import find_account
 from app.consultations import bp, services
 from app.consultations.forms import StaffForm
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.timeutil import utcnow
 from app.web import go_to, render

@@ -6,7 +6,7 @@ from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.moderation import bp, services
 from app.moderation.forms import FlagForm, ReasonForm

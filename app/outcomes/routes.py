@@ -6,7 +6,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required
 
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.files.services import download
 from app.files.uploads import store_from_form

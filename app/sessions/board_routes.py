@@ -17,8 +17,8 @@ from app.inputs import id_from
 from app.policy import may, require
 from app.sessions import board, bp, queries
 from app.sessions.forms import ContributionForm, CopyForm, MergeForm, TakenForm
+from app.sessions.loading import load_session
 from app.sessions.models import ConsultationSession, Contribution, SpeakingRequest
-from app.sessions.routes import load_session
 from app.submissions.editing import MergeConflict, SectionLocked
 from app.submissions.models import Section
 from app.timeutil import utcnow

@@ -10,12 +10,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.policy import may, require
 from app.sessions import bp, calendar, queries, services
 from app.sessions.board import approved_contributions
 from app.sessions.forms import CancelForm, MinutesForm, RegisterForm, SessionForm
+from app.sessions.loading import load_session
 from app.sessions.models import (
     ConsultationSession,
     SessionRegistration,
@@ -23,19 +24,6 @@ from app.sessions.models import (
 from app.submissions.models import CONTRIBUTION_LABELS
 from app.timeutil import local_to_utc, utc_to_local, utcnow
 from app.web import go_to, render
-
-
-def load_session(session_id: int, action: str = "session.view") -> ConsultationSession:
-    """The session, or 404 when its consultation is hidden from this person, or 403."""
-    session = db.session.scalar(
-        select(ConsultationSession)
-        .where(ConsultationSession.id == session_id)
-        .options(joinedload(ConsultationSession.consultation))
-    )
-    if session is None or not may(current_user, "session.view", session):
-        abort(404)
-    require(current_user, action, session)
-    return session
 
 
 @bp.get("/consultations/<slug>/sessions")

@@ -7,11 +7,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.compilations.models import Compilation
-from app.consultations.notices import send_phase_notices
 from app.mail import SENT
 from app.notifications.messages import describe
 from app.notifications.models import Notification
 from app.outcomes.models import OutcomeDocument
+from app.outcomes.notices import send_phase_notices
 from app.timeutil import utcnow
 from tests.factories import (
     join_consultation,

@@ -27,8 +27,7 @@ ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
 def create_user(email: str, password: str, role: str, display_name: str | None, username):
     """Create an account. Staff roles set up their second factor at first sign-in."""
     from app.auth.passwords import password_problem
-    from app.auth.services import UsernameTaken, create_account, find_account
-    from app.demo import username_from_email
+    from app.auth.services import UsernameTaken, create_account, find_account, username_from_email
 
     if find_account(email) is not None:
         raise click.ClickException("an account with this e-mail exists")

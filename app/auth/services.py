@@ -55,6 +55,17 @@ def change_role(actor: User | None, user: User, role: str, now: datetime) -> str
     return old
 
 
+def username_from_email(email: str) -> str:
+    """A free sign-in name made from an e-mail address (for accounts made by staff)."""
+    local = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()) or "user"
+    base, suffix = local[:36], 1
+    candidate = base if len(base) >= 3 else f"{base}-user"
+    while db.session.scalar(select(User.id).where(User.username == candidate)):
+        suffix += 1
+        candidate = f"{base}{suffix}"
+    return candidate
+
+
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 

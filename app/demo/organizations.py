@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.demo import DemoData
+from app.demo.base import DemoData
 from app.organizations.models import MemberRole, Membership, Organization, OrgKind, Verification
 
 ORG_NAMES = [

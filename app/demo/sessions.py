@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from app.auth.models import Role
 from app.consultations.models import ConsultationStaff
-from app.demo import DemoData
+from app.demo.base import DemoData
 from app.extensions import db
 from app.moderation.models import Flag
 from app.organizations.models import MemberRole
@@ -199,6 +199,6 @@ def _safeguarding(demo: DemoData, consultation) -> None:
 
 
 def _secret(demo: DemoData) -> str:
-    from app.demo import demo_totp_secret
+    from app.demo.base import demo_totp_secret
 
     return demo_totp_secret(demo.accounts["safeguarding"].email)

@@ -1,20 +1,12 @@
-"""A deterministic demo data set, for trying the platform and for benchmarks.
-
-Same arguments, same data: names come from fixed lists and a seeded random generator.
-Dates are placed relative to now, so that consultations are in every state.
-"""
+"""What every part of the demo data builds on: the builder, its accounts and password."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import random
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import click
-from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
@@ -31,16 +23,6 @@ class DemoAccount:
     role: str
     totp_secret: str | None = None
     organizations: list[str] = field(default_factory=list)
-
-
-def username_from_email(email: str) -> str:
-    local = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()) or "user"
-    base, suffix = local[:36], 1
-    candidate = base if len(base) >= 3 else f"{base}-user"
-    while db.session.scalar(select(User.id).where(User.username == candidate)):
-        suffix += 1
-        candidate = f"{base}{suffix}"
-    return candidate
 
 
 def demo_totp_secret(email: str) -> str:
@@ -88,33 +70,3 @@ class DemoData:
     def session_add(self, obj) -> None:
         db.session.add(obj)
         db.session.flush()
-
-
-def build_demo_data(*, orgs: int, submissions: int, password: str, now: datetime):
-    if db.session.scalar(select(User.id).where(User.username == "admin")):
-        raise click.ClickException("demo data is already loaded in this database")
-    demo = DemoData(password, now)
-    demo.user("admin", "Platform admin", Role.ADMIN)
-    demo.user("facilitator", "Mina (facilitator)", Role.FACILITATOR)
-    demo.user("facilitator2", "Arjun (facilitator)", Role.FACILITATOR)
-    demo.user("reviewer", "Lena (UN reviewer)", Role.UN_REVIEWER)
-    demo.user("member", "Rina", Role.MEMBER)
-    db.session.flush()
-    from app.demo_organizations import add_organizations
-
-    add_organizations(demo, orgs)
-    db.session.flush()
-    from app.demo_consultations import add_consultations
-
-    add_consultations(demo)
-    db.session.flush()
-    from app.demo_submissions import add_compiled_example, add_submissions
-
-    add_submissions(demo, submissions)
-    add_compiled_example(demo)
-    db.session.flush()
-    from app.demo_sessions import add_sessions
-
-    add_sessions(demo)
-    db.session.flush()
-    return list(demo.accounts.values())

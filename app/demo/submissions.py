@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from app.consultations.models import Participation
-from app.demo import DemoData
+from app.demo.base import DemoData
 from app.extensions import db
 from app.organizations.models import MemberRole, Membership, Organization, OrgKind, Verification
 from app.submissions.models import Revision, Section, Submission

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app.consultations import services
 from app.consultations.models import Consultation, ConsultationStaff, Participation
-from app.demo import DemoData
+from app.demo.base import DemoData
 
 REVIEWS = [
     ("local", "city", "Quezon City", "2026", "Quezon City Migrant Desk"),

@@ -44,9 +44,9 @@ def staff(slug: str):
 def _propose_focal_point(consultation, form, person):
     """Any account can be proposed (a trusted person from civil society, say), but never the
     admin themselves; the person becomes a focal point once they accept and enrol a key."""
-    from app.safeguarding.routes import propose_focal_point
+    from app.safeguarding.nominations import propose_or_explain
 
-    error = propose_focal_point(person, consultation)
+    error = propose_or_explain(current_user, person, consultation, utcnow())
     if error is not None:
         form.identifier.errors.append(error)
         return _page(consultation, form, 422)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record_event
@@ -151,3 +152,17 @@ def _focal_points_of(consultation: Consultation | None) -> list[User]:
         ids = instance_focal_point_ids()
         return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
     return [s.user for s in consultation.staff if s.role == "focal-point"]
+
+
+def propose_or_explain(admin, person, consultation, now) -> str | None:
+    """Propose a person (both pages that name focal points come here): None when proposed,
+    else what to tell the admin, next to the field."""
+    if person is None:
+        return _("No account has this name or e-mail.")
+    try:
+        propose(admin, person, consultation, now)
+    except SelfNomination:
+        return _("You cannot propose yourself. Another admin must propose you, and you accept.")
+    except AlreadyFocalPoint:
+        return _("This person is already a focal point.")
+    return None

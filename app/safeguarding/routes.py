@@ -329,7 +329,7 @@ def focal_points():
     form = FocalPointForm()
     if form.validate_on_submit():
         person = find_account(form.identifier.data)
-        error = propose_focal_point(person, None)
+        error = nominations.propose_or_explain(current_user, person, None, utcnow())
         if error is None:
             db.session.commit()
             flash(
@@ -350,19 +350,6 @@ def focal_points():
         focal_points=services.instance_focal_points(),
         proposed=nominations.pending_nominations(None),
     )
-
-
-def propose_focal_point(person, consultation) -> str | None:
-    """Propose a person (both routes that name focal points come here). An error or None."""
-    if person is None:
-        return _("No account has this name or e-mail.")
-    try:
-        nominations.propose(current_user, person, consultation, utcnow())
-    except nominations.SelfNomination:
-        return _("You cannot propose yourself. Another admin must propose you, and you accept.")
-    except nominations.AlreadyFocalPoint:
-        return _("This person is already a focal point.")
-    return None
 
 
 @bp.post("/focal-points/<int:focal_point_id>/remove")

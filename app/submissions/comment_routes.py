@@ -11,6 +11,7 @@ from app.inputs import id_from
 from app.policy import require
 from app.submissions import bp
 from app.submissions.comments import QuoteNotFound, add_comment, set_resolved
+from app.submissions.editor_page import render_editor
 from app.submissions.forms import CommentForm
 from app.submissions.loading import load_section, load_submission
 from app.submissions.models import Comment
@@ -21,8 +22,6 @@ from app.web import go_to
 @bp.post("/submissions/<int:submission_id>/sections/<key>/comments")
 @login_required
 def comment(submission_id: int, key: str):
-    from app.submissions.editor_routes import render_editor
-
     submission = load_submission(submission_id, "submission.comment")
     section = load_section(submission, key)
     form = CommentForm(prefix="comment")

@@ -235,14 +235,23 @@ def _dispatch(app: Flask, record_id: str) -> None:
                 timeout=app.config.get("RQ_JOB_TIMEOUT", 1800),
                 on_failure=Callback(_rq_failure),
             )
-            _set_state(record_id, runner="rq")
+            _note_runner(record_id, "rq")
             return
         except RedisError as error:
             # What was asked is committed already: with Redis down, the job runs here, as it
             # does without Redis, rather than the request failing after the fact.
             log.warning("Redis took no job (%s); running it in this process", type(error).__name__)
-    _set_state(record_id, runner=_this_process())
+    _note_runner(record_id, _this_process())
     _in_process(app, record_id)
+
+
+def _note_runner(record_id: str, runner: str) -> None:
+    """Say who runs the job. The request that made it is done already: a failure here
+    (the database just went away) is only logged; the job is then judged by its age."""
+    try:
+        _set_state(record_id, runner=runner)
+    except Exception:
+        log.exception("could not record who runs job %s", record_id)
 
 
 # --- Jobs whose runner is gone ------------------------------------------------------------

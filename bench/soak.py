@@ -126,20 +126,42 @@ class Figures:
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.error_kinds: dict[str, int] = {}
         self.conflicts = 0
         self.saved_words: list[tuple[int, str]] = []
 
-    def record(self, kind: str, seconds: float, ok: bool) -> None:
+    def record(self, kind: str, seconds: float, ok: bool, what: object = None) -> None:
         with self.lock:
             self.latencies.setdefault(kind, []).append(seconds)
             if not ok:
                 self.errors[kind] = self.errors.get(kind, 0) + 1
+                label = f"{kind} {what}"
+                self.error_kinds[label] = self.error_kinds.get(label, 0) + 1
+
+
+RETRIED = {"count": 0}
+STALE = (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
 
 
 def _request(connection, method, path, body=None, headers=None):
+    """One request on a keep-alive connection. If the server closed the connection while it
+    sat idle (gunicorn's keep-alive of 2 s) and nothing came back, send it once more on a new
+    connection, as browsers do; such retries are counted apart."""
+    try:
+        return _send(connection, method, path, body, headers)
+    except STALE:
+        if not getattr(connection, "used", False):
+            raise
+    connection.close()
+    RETRIED["count"] += 1
+    return _send(connection, method, path, body, headers)
+
+
+def _send(connection, method, path, body, headers):
     connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()
     data = response.read()
+    connection.used = True
     return response, data
 
 
@@ -153,12 +175,12 @@ def _reader(port: int, paths: list[str], stop: float, figures: Figures) -> None:
         started = time.perf_counter()
         try:
             response, _ = _request(connection, "GET", path)
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
-            ok = False
+            ok, what = response.status == 200, response.status
+        except (OSError, http.client.HTTPException) as error:
+            ok, what = False, type(error).__name__
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        figures.record(kind, time.perf_counter() - started, ok)
+        figures.record(kind, time.perf_counter() - started, ok, what)
     connection.close()
 
 
@@ -181,12 +203,13 @@ def _writer(port: int, writer: dict, number: int, stop: float, figures: Figures)
         started = time.perf_counter()
         try:
             response, _ = _request(connection, "POST", writer["path"], body, headers)
-        except (OSError, http.client.HTTPException):
-            figures.record("save", time.perf_counter() - started, False)
+        except (OSError, http.client.HTTPException) as error:
+            figures.record("save", time.perf_counter() - started, False, type(error).__name__)
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             continue
-        figures.record("save", time.perf_counter() - started, response.status in (200, 409))
+        ok = response.status in (200, 409)
+        figures.record("save", time.perf_counter() - started, ok, response.status)
         if response.status == 200:
             base = response.getheader("X-Own-Revision") or response.getheader("X-Revision") or ""
             with figures.lock:
@@ -235,13 +258,15 @@ def main() -> None:
     )
     plan = json.loads(setup.stdout.strip().splitlines()[-1])
     port = _free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env={**env, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server_log = Path(instance) / "gunicorn.log"
+    with server_log.open("w") as log:
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env={**env, "PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_port(port, timeout=60)
         paths = _reader_paths(port, plan["slug"])
@@ -288,7 +313,12 @@ def main() -> None:
         f"saves acknowledged: {len(figures.saved_words)}, 409 (both kept): {figures.conflicts}, "
         f"acknowledged words missing from the database: {missing}"
     )
+    print(f"requests sent again after an idle keep-alive connection was closed: {RETRIED['count']}")
+    if figures.error_kinds:
+        print("errors by kind:", ", ".join(f"{k}: {v}" for k, v in figures.error_kinds.items()))
+    tracebacks = server_log.read_text().count("Traceback")
     print(f"worker RSS MB at start: {rss_start}, at end: {rss_end}")
+    print(f"server log: {server_log} ({tracebacks} tracebacks)")
 
 
 def _reader_paths(port: int, soak_slug: str) -> list[str]:

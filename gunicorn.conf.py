@@ -12,3 +12,14 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning")
 # Proxies are trusted by the app itself (TRUSTED_PROXY_COUNT), not by gunicorn.
 forwarded_allow_ips = "127.0.0.1"
+
+# Restarts that work, even after the master was killed (`kill -9`, an out-of-memory kill):
+# its workers keep the listening socket while they finish their requests, and a new master
+# could not bind the port ("Errno 98 Address already in use") until they are gone.
+# - reuse_port: SO_REUSEPORT, so the new master binds while old workers drain;
+# - graceful_timeout: old workers get 10 s (not 30) to finish, then they are killed;
+# - keepalive: idle keep-alive connections close after 2 s, so draining ends sooner.
+# docs/deploy/gcm.service runs this under systemd with KillMode=mixed.
+reuse_port = True
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "10"))
+keepalive = 2

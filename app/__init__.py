@@ -9,7 +9,9 @@ from app.config import BASE_DIR, INSTANCE_DIR, Config
 
 
 def create_app(config: Config | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    from app.resilience import ResilientFlask
+
+    app = ResilientFlask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config or Config())
     register_proxy(app)
     register_extensions(app)

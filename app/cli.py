@@ -14,6 +14,7 @@ consultations_cli = AppGroup("consultations", help="Consultation tasks.")
 rq_cli = AppGroup("rq", help="Background job workers.")
 canary_cli = AppGroup("canary", help="The safety self-check: canary data and leaks.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+jobs_cli = AppGroup("jobs", help="Background job records.")
 
 ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
 
@@ -130,14 +131,32 @@ def rq_worker(burst: bool, queue_name: str | None):
     from redis import Redis
     from rq import Queue, Worker
 
+    from app.jobs import worker_stopped
+
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("REDIS_URL is not set: jobs run inside the web process")
     connection = Redis.from_url(url)
     queue = Queue(queue_name or current_app.config["RQ_QUEUE"], connection=connection)
     # log_job_description=False: job arguments never reach the log.
-    worker = Worker([queue], connection=connection, log_job_description=False)
+    # A work horse that dies (killed, out of memory) marks its job failed at once.
+    worker = Worker(
+        [queue],
+        connection=connection,
+        log_job_description=False,
+        work_horse_killed_handler=worker_stopped,
+    )
     worker.work(burst=burst, logging_level="WARNING")
+
+
+@jobs_cli.command("recover")
+def recover_jobs():
+    """Mark failed the jobs nobody runs any more (queue entry lost, worker or process dead),
+    so their pages offer to try again. Run it from cron every few minutes."""
+    from app.jobs import recover_lost
+
+    lost = recover_lost()
+    click.echo(f"{len(lost)} lost job(s) marked failed")
 
 
 @click.command("compile")
@@ -249,5 +268,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(compile_command)

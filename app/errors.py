@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.ratelimits import seconds_until_retry
 from app.web import render
 
@@ -52,11 +55,18 @@ ERRORS = {
 # 413 for a form without files: its text is larger than any request may be.
 TOO_MUCH_TEXT = (_l("This text is too long"), _l("Make it shorter, then send it again."))
 
+log = logging.getLogger(__name__)
+
+# A form that could not be done because the database failed: what was typed comes back.
+NOT_DONE_TYPED = _l(
+    "Nothing of this was saved. What you typed is below: copy it, then try again in a moment."
+)
+
 # Form fields never shown back after an expired form: secrets stay secret.
 _SECRET_FIELDS = ("password", "csrf_token", "code", "token")
 
 
-def _typed_values() -> list[tuple[str, str]]:
+def typed_values() -> list[tuple[str, str]]:
     """What the person typed into a form that could not be accepted, to copy it back."""
     if request.method != "POST":
         return []
@@ -91,20 +101,52 @@ def too_many_tries_page():
     if seconds is not None:
         minutes = max(1, math.ceil(seconds / 60))
         advice = ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
-    response = error_page(429, _typed_values(), advice=advice)
+    response = error_page(429, typed_values(), advice=advice)
     if seconds is not None:
         response.headers["Retry-After"] = str(seconds)
     return response
 
 
+def database_error_page(code: int = 503):
+    """The error page when the database failed: rendered without it. The account is not
+    looked up (the page shows as for a visitor), nothing is read, and what was typed into a
+    form comes back."""
+    g.database_failed = True
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    g.pop("account_session", None)
+    typed = typed_values()
+    response = error_page(code, typed, NOT_DONE_TYPED if typed else None)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def server_error_page(code: int):
+    if g.get("database_failed"):
+        return database_error_page(code)
+    try:
+        return error_page(code, typed_values())
+    except Exception:  # the page itself failed (the database, mostly): the plain one
+        log.exception("the error page failed; showing it without the database")
+        return database_error_page(code)
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        log.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        return database_error_page(503)
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         detail = _l(
             "This form had expired. Your text is below: copy it, reload the page, "
             "and send it again."
         )
-        response = error_page(400, _typed_values(), detail)
+        response = error_page(400, typed_values(), detail)
         response.headers["X-CSRF-Error"] = "1"  # the editor fetches a fresh token and retries
         return response
 
@@ -114,8 +156,9 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if error.code >= 500:
             # Flask has logged any exception already; the page keeps what was typed.
-            db.session.rollback()
-            return error_page(503 if error.code == 503 else 500, _typed_values())
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            return server_error_page(503 if error.code == 503 else 500)
         if error.code == 429:
             return too_many_tries_page()
         return error_page(error.code if error.code in ERRORS else 400)

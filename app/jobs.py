@@ -4,18 +4,25 @@ A job is a registered function that takes ids only (never personal data). Each r
 JobRecord row that holds its state and progress, so any web process can show it.
 Jobs are dispatched after the database commit that created them, so a worker never
 looks for a row that is not there yet.
+
+No job is left waiting for ever (see `recover_lost`): a job records who runs it (`runner`),
+and one whose rq entry is gone (Redis restarted without persistence), whose rq work horse or
+worker died, or whose web process died while running it, is marked failed, so the page
+offers to try again. A dead work horse marks its job failed at once (`worker_stopped`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import threading
 import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -28,6 +35,8 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 JOBS: dict[str, Callable[..., Any]] = {}
+# For each kind of job: what to clean up when a run of it is found lost (its scratch files).
+ON_LOST: dict[str, Callable[[str], None]] = {}
 # For each kind of job whose arguments name an account: the position of that argument.
 PERSON_ARGUMENT: dict[str, int] = {}
 
@@ -59,6 +68,10 @@ class JobRecord(db.Model):
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it was last asked for (started or retried), and who took it: "rq", or
+    # "process:<host>:<pid>" for the web process running it itself; None until handed over.
+    queued_at: Mapped[datetime | None]
+    runner: Mapped[str | None] = mapped_column(String(120))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
@@ -79,6 +92,7 @@ def enqueue(kind: str, *args: int | str, subject: Any = None) -> JobRecord:
         fraction=0.0,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=getattr(subject, "id", None),
+        queued_at=utcnow(),
     )
     db.session.add(record)
     db.session.info.setdefault("jobs_to_dispatch", []).append(record.id)
@@ -109,6 +123,29 @@ def report_progress(record_id: str, fraction: float, stage: str) -> None:
 def _set_state(record_id: str, **values: Any) -> None:
     with db.engine.begin() as connection:
         connection.execute(update(JobRecord).where(JobRecord.id == record_id).values(**values))
+
+
+def _mark_failed_if_going(record_id: str, error: str) -> bool:
+    """Mark a queued or running job failed (its own connection), and clean up after it;
+    False when it had ended already."""
+    with db.engine.begin() as connection:
+        kind = connection.execute(
+            select(JobRecord.kind).where(JobRecord.id == record_id)
+        ).scalar_one_or_none()
+        changed = connection.execute(
+            update(JobRecord)
+            .where(JobRecord.id == record_id, JobRecord.state.in_(("queued", "running")))
+            .values(state="failed", finished_at=utcnow(), error=error)
+        ).rowcount
+    if not changed:
+        return False
+    log.warning("job %s marked failed: %s", record_id, error)
+    if kind in ON_LOST:
+        try:
+            ON_LOST[kind](record_id)
+        except Exception:
+            log.exception("cleaning up after lost job %s failed", record_id)
+    return True
 
 
 def execute(record_id: str) -> None:
@@ -174,12 +211,19 @@ def rq_queue(app: Flask | None = None):
     from rq import Queue
 
     config = (app or current_app).config
-    return Queue(config["RQ_QUEUE"], connection=Redis.from_url(config["REDIS_URL"]))
+    # Short timeouts: a Redis that does not answer must not hold a web request for long.
+    connection = Redis.from_url(config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+    return Queue(config["RQ_QUEUE"], connection=connection)
+
+
+def _this_process() -> str:
+    return f"process:{socket.gethostname()}:{os.getpid()}"
 
 
 def _dispatch(app: Flask, record_id: str) -> None:
     if app.config["REDIS_URL"]:
         from redis.exceptions import RedisError
+        from rq import Callback
 
         try:
             rq_queue(app).enqueue_call(
@@ -189,13 +233,127 @@ def _dispatch(app: Flask, record_id: str) -> None:
                 result_ttl=app.config["RQ_RESULT_TTL"],
                 failure_ttl=app.config["RQ_FAILURE_TTL"],
                 timeout=app.config.get("RQ_JOB_TIMEOUT", 1800),
+                on_failure=Callback(_rq_failure),
             )
+            _note_runner(record_id, "rq")
             return
         except RedisError as error:
             # What was asked is committed already: with Redis down, the job runs here, as it
             # does without Redis, rather than the request failing after the fact.
             log.warning("Redis took no job (%s); running it in this process", type(error).__name__)
+    _note_runner(record_id, _this_process())
     _in_process(app, record_id)
+
+
+def _note_runner(record_id: str, runner: str) -> None:
+    """Say who runs the job. The request that made it is done already: a failure here
+    (the database just went away) is only logged; the job is then judged by its age."""
+    try:
+        _set_state(record_id, runner=runner)
+    except Exception:
+        log.exception("could not record who runs job %s", record_id)
+
+
+# --- Jobs whose runner is gone ------------------------------------------------------------
+
+# A job asked for this recently may not be handed over yet: it is not judged lost.
+HAND_OVER_GRACE = timedelta(seconds=60)
+
+
+def _rq_failure(job, connection, exc_type, exc_value, tb) -> None:
+    """rq's failure callback: also for a job rq finds abandoned (its worker died)."""
+    with _app_context():
+        _mark_failed_if_going(job.id, "WorkerStopped")
+
+
+def worker_stopped(job, _pid, _status, _rusage) -> None:
+    """rq's handler for a work horse that died (killed, out of memory): the job's row says
+    failed at once, so its page offers to try again."""
+    with _app_context():
+        _mark_failed_if_going(job.id, "WorkerStopped")
+
+
+@contextlib.contextmanager
+def _app_context():
+    if has_app_context():
+        yield
+    else:
+        with _worker_app().app_context():
+            yield
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _process_gone(runner: str) -> bool:
+    """A runner "process:<host>:<pid>" on this machine whose process no longer exists.
+    (Another machine's process cannot be asked; its jobs end by RQ_JOB_TIMEOUT.)"""
+    _kind, host, pid = runner.split(":", 2)
+    return host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
+
+
+def _rq_lost(queue, record_id: str) -> bool:
+    """rq has no entry for the job, or says it failed or stopped, or the worker running it
+    is gone. Raises RedisError when Redis does not answer (then nothing can be told)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+    from rq.worker import Worker
+
+    try:
+        found = Job.fetch(record_id, connection=queue.connection)
+    except NoSuchJobError:
+        return True
+    status = found.get_status(refresh=False)
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        return True
+    if status != JobStatus.STARTED or not found.worker_name:
+        return False
+    worker = Worker.find_by_key(
+        Worker.redis_worker_namespace_prefix + found.worker_name, connection=queue.connection
+    )
+    if worker is None:
+        return True
+    return worker.hostname == socket.gethostname() and not _pid_alive(worker.pid)
+
+
+def recover_lost(kind: str | None = None, subject_id: int | None = None) -> list[str]:
+    """Mark failed every queued or running job that nobody runs any more (see the module's
+    text); returns their ids. Safe to call from any process at any time."""
+    query = select(JobRecord).where(JobRecord.state.in_(("queued", "running")))
+    if kind is not None:
+        query = query.where(JobRecord.kind == kind)
+    if subject_id is not None:
+        query = query.where(JobRecord.subject_id == subject_id)
+    now = utcnow()
+    lost: list[str] = []
+    queue = None
+    redis_down = False
+    for record in db.session.scalars(query).all():
+        asked = record.queued_at or record.created_at
+        settled = record.state == "running" or now - asked > HAND_OVER_GRACE
+        runner = record.runner or ""
+        if runner.startswith("process:"):
+            if _process_gone(runner):
+                lost.append(record.id)
+        elif runner == "rq" and current_app.config["REDIS_URL"] and settled and not redis_down:
+            from redis.exceptions import RedisError
+
+            try:
+                queue = queue or rq_queue()
+                if _rq_lost(queue, record.id):
+                    lost.append(record.id)
+            except RedisError:
+                redis_down = True  # Redis down: what rq knows cannot be asked now
+        elif not runner and record.state == "queued" and settled:
+            lost.append(record.id)  # never handed over: its process died at the commit
+    return [record_id for record_id in lost if _mark_failed_if_going(record_id, "Lost")]
 
 
 @event.listens_for(Session, "after_commit")
@@ -231,7 +389,10 @@ def retry(record: JobRecord) -> None:
     record.fraction = 0.0
     record.stage = None
     record.error = None
+    record.started_at = None
     record.finished_at = None
+    record.runner = None
+    record.queued_at = utcnow()
     db.session.info.setdefault("jobs_to_dispatch", []).append(record.id)
 
 

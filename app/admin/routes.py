@@ -32,6 +32,23 @@ def users():
         q=q,
         roles=[(r.value, str(ROLE_LABELS[r])) for r in Role],
         failed_mail=failed_count(),
+        out_of_space=_last_out_of_space(),
+    )
+
+
+def _last_out_of_space():
+    """When the server last ran out of space (in the past week), or None."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from app.audit.models import AuditEvent
+
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == "server.out_of_space",
+            AuditEvent.at > utcnow() - timedelta(days=7),
+        )
     )
 
 

@@ -101,6 +101,15 @@ def unauthorized():
             str(_l("You are signed out. Sign in again in another tab, then try again.")),
             401,
         )
+    if request.method == "POST":
+        # A form sent after the session ended (no JavaScript): what was typed comes back,
+        # rather than a redirect that drops it.
+        from app.errors import error_page, typed_values
+
+        typed = typed_values()
+        if typed:
+            detail = _l("You were signed out. Copy your text, or sign in again in another tab.")
+            return error_page(401, typed, detail)
     flash(_l("Please sign in to continue."), "info")
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 

@@ -25,3 +25,15 @@ def compile_stage_label(stage: str | None) -> str:
         "pdf": _("Typesetting the PDF documents"),
         "saving": _("Saving the files"),
     }.get(stage or "", _("Waiting to start"))
+
+
+@bp.app_template_global()
+def compile_failure_label(run) -> str:
+    """Why a compilation run stopped, in words the facilitator can act on."""
+    from flask_babel import gettext as _
+
+    if run.error == "NoSpace":
+        return _("The server ran out of space. Tell the administrator.")
+    if run.state != "failed" or run.error in ("Lost", "WorkerStopped"):
+        return _("The worker that was building it stopped.")
+    return _("It stopped because of an error (%(kind)s).", kind=run.error or _("unknown"))

@@ -14,7 +14,7 @@ from app.compilations.forms import CompilationForm
 from app.compilations.models import Compilation, CompilationFile
 from app.consultations.loading import load_consultation
 from app.extensions import db
-from app.jobs import JobRecord
+from app.jobs import JobRecord, recover_lost
 from app.policy import may, require
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -43,9 +43,17 @@ def _form(consultation, formdata=None) -> CompilationForm:
     return form
 
 
+def _recover(consultation) -> None:
+    """Runs nobody works on any more (queue entry lost, worker dead) show as failed now."""
+    if recover_lost("compile", consultation.id):
+        db.session.expire_all()
+
+
 @bp.get("/consultations/<slug>/compilations")
 def index(slug: str):
     consultation = load_consultation(slug)
+    if may(current_user, "compilation.manage", consultation):
+        _recover(consultation)
     versions = _versions(consultation)
     manage = may(current_user, "compilation.manage", consultation)
     return render(
@@ -65,7 +73,7 @@ def index(slug: str):
 @login_required
 def start(slug: str):
     consultation = load_consultation(slug, "compilation.manage")
-
+    _recover(consultation)  # before the hold below, which takes SQLite's write lock
     form = _form(consultation, request.form)
     if not form.validate_on_submit():
         flash(_("Choose how to group the submissions and the language."), "error")
@@ -102,6 +110,7 @@ def _run(consultation, job_id: str) -> JobRecord:
 def progress(slug: str, job_id: str):
     """The progress bar; while the job runs, htmx asks again every second."""
     consultation = load_consultation(slug, "compilation.manage")
+    _recover(consultation)
     run = _run(consultation, job_id)
     built = db.session.scalar(select(Compilation).where(Compilation.job_id == run.id))
     return render(
@@ -118,6 +127,7 @@ def progress(slug: str, job_id: str):
 @login_required
 def retry_run(slug: str, job_id: str):
     consultation = load_consultation(slug, "compilation.manage")
+    _recover(consultation)
     run = _run(consultation, job_id)
     if run.state == "finished" and not services.stopped(run):
         return go_to(url_for("compilations.index", slug=slug))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import shutil
 import time
 import uuid
@@ -20,8 +22,10 @@ from app.compilations.render import render_csv, render_docx, render_json
 from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.jobs import JobRecord, enqueue, job, report_progress, retry
+from app.jobs import ON_LOST, JobRecord, enqueue, job, report_progress, retry
 from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 # Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
 # fresh process of its own (a fraction of a second to start), so its memory is returned.
@@ -30,6 +34,10 @@ SEPARATE_PROCESS_PARAGRAPHS = 2000
 
 class NothingToCompile(Exception):
     """The consultation has no accepted submission."""
+
+
+class NoSpace(Exception):
+    """The disk holding COMPILATION_DIR is full (recorded as the job's error "NoSpace")."""
 
 
 class CompilationRunning(Exception):
@@ -97,14 +105,44 @@ def compile_job(record_id: str, consultation_id: int, grouping: str, language: s
     if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):
         return
     consultation = db.session.get(Consultation, consultation_id)
-    build_compilation(
-        consultation,
-        grouping,
-        language,
-        user_id,
-        record_id,
-        lambda fraction, stage: report_progress(record_id, fraction, stage),
-    )
+    try:
+        build_compilation(
+            consultation,
+            grouping,
+            language,
+            user_id,
+            record_id,
+            lambda fraction, stage: report_progress(record_id, fraction, stage),
+        )
+    except NoSpace:
+        _record_no_space(consultation_id, record_id)
+        raise
+
+
+def _remove_scratch(record_id: str) -> None:
+    """A run found lost (its worker died): its half-built files go."""
+    shutil.rmtree(_root() / ".building" / record_id, ignore_errors=True)
+
+
+ON_LOST["compile"] = _remove_scratch
+
+
+def _record_no_space(consultation_id: int, record_id: str) -> None:
+    """Tell the admins (their accounts page lists it): the disk is full, not the app broken."""
+    db.session.rollback()
+    try:
+        record_event(
+            None,
+            "server.out_of_space",
+            db.session.get(Consultation, consultation_id),
+            now=utcnow(),
+            job=record_id,
+            setting="COMPILATION_DIR",
+        )
+        db.session.commit()
+    except Exception:  # the database may be on the full disk too; the job row still says it
+        db.session.rollback()
+        log.exception("could not record that the server ran out of space")
 
 
 def _root() -> Path:
@@ -127,6 +165,53 @@ def build_compilation(
     number = _next_number(consultation)
     building = _root() / ".building" / (job_id or str(uuid.uuid4()))
     shutil.rmtree(building, ignore_errors=True)  # a failed earlier try of the same job
+    try:
+        return _build_in(
+            building,
+            consultation,
+            submissions,
+            number,
+            grouping,
+            language,
+            user_id,
+            job_id,
+            progress,
+            now,
+        )
+    except Exception as error:
+        # Typst, a child process, reports a full disk as its own failure: tell by the space.
+        if getattr(error, "errno", None) == errno.ENOSPC or _disk_full():
+            raise NoSpace from error
+        raise
+    finally:
+        # Scratch files never stay behind, least of all on a full disk. (After success the
+        # folder was renamed to the version's own, so there is nothing left here.)
+        shutil.rmtree(building, ignore_errors=True)
+
+
+# Less free space than this after a failure: the failure was the full disk.
+FULL_DISK_BYTES = 1024 * 1024
+
+
+def _disk_full() -> bool:
+    try:
+        return shutil.disk_usage(_root()).free < FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def _build_in(
+    building: Path,
+    consultation,
+    submissions,
+    number,
+    grouping,
+    language,
+    user_id,
+    job_id,
+    progress,
+    now,
+) -> Compilation:
     building.mkdir(parents=True)
     data = {
         edition: build_content(

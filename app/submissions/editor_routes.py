@@ -9,7 +9,7 @@ editor again with the text that was sent in it, and say why.
 
 from __future__ import annotations
 
-from flask import Response, abort, make_response, request, url_for
+from flask import Response, abort, g, make_response, request, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -97,8 +97,10 @@ def _save_with_retries(section_id: int, body: str, base_id: int | None):
             result = editing.save_section(current_user, section_id, body, base_id, utcnow())
             editing.mark_present(current_user, section_id, utcnow())
             return result
-        except (editing.VersionMoved, OperationalError):
+        except (editing.VersionMoved, OperationalError) as error:
             db.session.rollback()  # someone saved between our read and write: merge again
+            if getattr(error, "connection_invalidated", False):
+                g.database_failed = True  # if it never works, the error page needs no database
         except editing.MergeConflict as conflict:
             db.session.commit()  # keep the conflicting text as a revision
             return _conflict(section_id, body, conflict)

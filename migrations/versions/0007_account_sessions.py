@@ -9,6 +9,7 @@ Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
+from app.migration_guard import refuse_data_loss
 import sqlalchemy as sa
 
 
@@ -35,6 +36,11 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(
+        '0007',
+        tables=('account_sessions', ),
+        columns=(),
+    )
     with op.batch_alter_table('account_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_account_sessions_user_id'))
         batch_op.drop_index(batch_op.f('ix_account_sessions_last_seen_at'))

@@ -18,6 +18,7 @@ Revision ID: 0008
 Revises: 0007
 """
 from alembic import op
+from app.migration_guard import refuse_data_loss
 import sqlalchemy as sa
 
 
@@ -94,17 +95,16 @@ def upgrade():
 
 
 def downgrade():
-    connection = op.get_bind()
-    sealed = connection.execute(sa.text(
-        "SELECT (SELECT COUNT(*) FROM safety_reports WHERE sealed_content IS NOT NULL)"
-        " + (SELECT COUNT(*) FROM focal_point_keys)"
-        " + (SELECT COUNT(*) FROM focal_point_nominations)"
-    )).scalar()
-    if sealed:
-        raise RuntimeError(
-            "Sealed safety reports, focal point keys or nominations exist; the older schema "
-            "cannot hold them. Downgrading would destroy them, so it is refused."
-        )
+    refuse_data_loss(
+        '0008',
+        tables=('report_envelopes', 'focal_point_nominations', 'focal_point_keys', ),
+        columns=(('account_sessions', 'unlocked_secret'), ('safety_messages', 'evidence_file'), ('safety_messages', 'sealed_body'), ('safety_reports', 'evidence_file'), ('safety_reports', 'reporter_envelope'), ('safety_reports', 'reporter_public_key'), ('safety_reports', 'reporter_kdf'), ('safety_reports', 'sealed_content'), ),
+    )
+    # Forced: sealed reports and messages have no plain text the older schema could hold.
+    op.execute("DELETE FROM report_envelopes")
+    op.execute("DELETE FROM safety_messages WHERE body IS NULL OR report_id IN "
+               "(SELECT id FROM safety_reports WHERE content IS NULL)")
+    op.execute("DELETE FROM safety_reports WHERE content IS NULL")
     with op.batch_alter_table('account_sessions', schema=None) as batch_op:
         batch_op.drop_column('unlocked_secret')
 

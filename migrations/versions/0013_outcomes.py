@@ -8,7 +8,8 @@ Downgrading drops both tables, so it refuses while either holds a row (pass
 Revision ID: 0013
 Revises: 0009
 """
-from alembic import context, op
+from alembic import op
+from app.migration_guard import refuse_data_loss
 import sqlalchemy as sa
 
 
@@ -57,15 +58,11 @@ def upgrade():
 
 
 def downgrade():
-    connection = op.get_bind()
-    forced = context.get_x_argument(as_dictionary=True).get("force") == "1"
-    for table in ("uptakes", "outcome_documents"):
-        rows = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
-        if rows and not forced:
-            raise RuntimeError(
-                f"{table} holds {rows} rows that this downgrade would delete; "
-                "run `flask db downgrade -x force=1` to delete them anyway"
-            )
+    refuse_data_loss(
+        '0013',
+        tables=('uptakes', 'outcome_documents', ),
+        columns=(),
+    )
     with op.batch_alter_table('uptakes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_uptakes_submission_id'))
         batch_op.drop_index(batch_op.f('ix_uptakes_consultation_id'))

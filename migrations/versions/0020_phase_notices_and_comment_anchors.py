@@ -6,17 +6,18 @@ each goes out once), and on `comments` the context of the quoted passage (up to 
 before and after it, as a W3C Web Annotation TextQuoteSelector) and the revision the comment
 was made on. Downgrading drops them: the notices sent are forgotten (a rerun of
 `consultations send-reminders` would send the recent ones again) and comments keep only
-their quote.
+their quote; so it refuses while any is stored, unless forced (app/migration_guard.py).
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0014
 """
 from alembic import op
+from app.migration_guard import refuse_data_loss
 import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
@@ -43,6 +44,11 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(
+        '0020',
+        tables=('phase_notices',),
+        columns=(('comments', 'quote_prefix'), ('comments', 'quote_suffix')),
+    )
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_comments_quote_revision_id_revisions'), type_='foreignkey')
         batch_op.drop_column('quote_revision_id')

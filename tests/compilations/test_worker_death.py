@@ -1,4 +1,6 @@
-"""A worker killed halfway through a compilation leaves nothing visible; a retry succeeds."""
+"""A worker killed halfway through a compilation leaves nothing visible, the run shows as
+failed (at once when only its work horse died, on the next look when the whole worker did),
+and a retry succeeds."""
 
 import contextlib
 import os
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from app.compilations.models import Compilation
 from app.compilations.services import start_compilation
 from app.extensions import db as _db
-from app.jobs import JobRecord, retry
+from app.jobs import JobRecord, recover_lost, retry
 from app.timeutil import utcnow
 
 pytestmark = pytest.mark.redis
@@ -97,6 +99,13 @@ def test_killed_worker_leaves_no_version_and_a_retry_succeeds(
         final = os.path.join(app.config["COMPILATION_DIR"], str(scenario.consultation.id), "1")
         assert not os.path.exists(final)
         assert db.session.get(JobRecord, record.id).state == "running"
+        # The next look at the consultation's runs (a page view, or `flask jobs recover`)
+        # finds that the worker holding the run is gone.
+        assert recover_lost("compile") == [record.id]
+        db.session.expire_all()
+        assert db.session.get(JobRecord, record.id).state == "failed"
+        building = os.path.join(app.config["COMPILATION_DIR"], ".building", record.id)
+        assert not os.path.exists(building)  # scratch files of a lost run are removed
 
         with app.test_request_context("/"):
             retry(db.session.get(JobRecord, record.id))
@@ -113,3 +122,63 @@ def test_killed_worker_leaves_no_version_and_a_retry_succeeds(
     assert db.session.get(JobRecord, record.id).state == "finished"
     building = os.path.join(app.config["COMPILATION_DIR"], ".building", record.id)
     assert not os.path.exists(building)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == pid:
+                found.append(int(entry))
+    return found
+
+
+def _wait_for_state(record_id: str, state: str, timeout: float = 60) -> JobRecord:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _db.session.expire_all()
+        record = _db.session.get(JobRecord, record_id)
+        if record.state == state:
+            return record
+        time.sleep(0.1)  # polling the job's own state, written by the worker
+    raise AssertionError(f"the job never became {state!r}")
+
+
+def test_a_killed_work_horse_marks_its_run_failed_at_once(
+    app, db, scenario, signed_in_client, database_url, redis_url
+):
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.config.update(REDIS_URL=redis_url, RQ_QUEUE=queue)
+    worker = None
+    try:
+        with app.test_request_context("/"):
+            record = start_compilation(
+                scenario.facilitator, scenario.consultation, "question", "en", utcnow()
+            )
+            db.session.commit()
+        worker = _worker(app, database_url, redis_url, queue, delay=60, burst=False)
+        _wait_for_stage(record.id, "tables")
+        [horse] = _children(worker.pid)
+        os.kill(horse, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        failed = _wait_for_state(record.id, "failed")  # no page view, no timeout
+        assert failed.error == "WorkerStopped"
+        staff = signed_in_client(scenario.facilitator)
+        page = staff.get(
+            f"/consultations/{scenario.consultation.slug}/compilations/jobs/{record.id}"
+        ).get_data(as_text=True)
+        assert "/retry" in page
+    finally:
+        if worker is not None:
+            _kill_tree(worker.pid)
+            worker.communicate(timeout=30)
+        app.config.update(REDIS_URL=None, RQ_QUEUE="gcm")
+    assert db.session.scalar(select(Compilation)) is None
+    building = os.path.join(app.config["COMPILATION_DIR"], ".building", record.id)
+    final = os.path.join(app.config["COMPILATION_DIR"], str(scenario.consultation.id), "1")
+    assert not os.path.exists(final)
+    assert not os.path.exists(building)  # the worker cleaned up after its dead horse

@@ -79,7 +79,8 @@ def test_demo_data_prints_accounts_and_is_deterministic(app, db):
 
 
 @pytest.mark.parametrize(
-    "command", [["users", "create"], ["demo-data"], ["rq", "worker"], ["db", "upgrade"]]
+    "command",
+    [["users", "create"], ["demo-data"], ["rq", "worker"], ["db", "upgrade"], ["jobs", "recover"]],
 )
 def test_commands_have_help(app, command):
     result = app.test_cli_runner().invoke(args=[*command, "--help"])

@@ -4,7 +4,7 @@ Creates `users` (sign-in name, display name, Argon2 password hash, encrypted e-m
 second-factor secret, platform role), `recovery_codes` and `account_tokens` (hashes only),
 `audit_events` (who did what, never an address), `outbox` (e-mail to send) and `jobs`
 (background work and its progress). Downgrading drops them all, so it refuses while any
-holds data, unless forced (app/migration_guard.py).
+but `jobs` (bookkeeping) holds data, unless forced (app/migration_guard.py).
 
 Revision ID: 0001
 Revises: 

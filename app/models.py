@@ -16,8 +16,8 @@ from app.consultations.models import (  # noqa: F401
     Review,
 )
 from app.files.models import StoredFile  # noqa: F401
-from app.jobs import JobRecord  # noqa: F401
-from app.mail import OutboxMessage  # noqa: F401
+from app.jobs.models import JobRecord  # noqa: F401
+from app.mail.models import OutboxMessage  # noqa: F401
 from app.moderation.models import Flag  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.organizations.models import (  # noqa: F401

@@ -22,14 +22,15 @@ import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import JSON, String, event, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.jobs.models import JobRecord
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,32 +53,6 @@ def job(name: str, person_argument: int | None = None):
         return fn
 
     return register
-
-
-class JobRecord(db.Model):
-    __tablename__ = "jobs"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
-    # Only ids and plain settings (validated by the caller), never personal data.
-    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(12), default="queued")
-    fraction: Mapped[float] = mapped_column(default=0.0)
-    stage: Mapped[str | None] = mapped_column(String(40))
-    error: Mapped[str | None] = mapped_column(String(200))
-    subject_type: Mapped[str | None] = mapped_column(String(40))
-    subject_id: Mapped[int | None] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When it was last asked for (started or retried), and who took it: "rq", or
-    # "process:<host>:<pid>" for the web process running it itself; None until handed over.
-    queued_at: Mapped[datetime | None]
-    runner: Mapped[str | None] = mapped_column(String(120))
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-
-    @property
-    def done(self) -> bool:
-        return self.state in {"finished", "failed"}
 
 
 def enqueue(kind: str, *args: int | str, subject: Any = None) -> JobRecord:

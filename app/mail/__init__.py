@@ -25,12 +25,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
-from sqlalchemy import ForeignKey, String, delete, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.jobs import enqueue, job
-from app.security import EncryptedText
+from app.mail.models import OutboxMessage
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -51,28 +50,6 @@ MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
 FIRST_TRY_GRACE = timedelta(minutes=15)
 # Failed messages hold an address and a link: they are deleted after a week.
 FAILED_KEPT_FOR = timedelta(days=7)
-
-
-class OutboxMessage(db.Model):
-    __tablename__ = "outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # The recipient's account when there is one (for their language); None for invitations.
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    template: Mapped[str] = mapped_column(String(40))
-    # The recipient address and the template's values, encrypted until the job sends them.
-    payload: Mapped[str] = mapped_column(EncryptedText)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # How many times sending failed, and when the sweep should try (again). None: a message
-    # the sweep leaves alone (a reset request waiting for its own job).
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Set after the last failed try: never tried again on its own.
-    failed_at: Mapped[datetime | None] = mapped_column(index=True)
-    # The kind of error and the server's answer, without addresses (shown to admins).
-    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 def mail_enabled() -> bool:

@@ -268,16 +268,15 @@ def _memberships(user):
     return found
 
 
-SUBMITTED_STATES = {"submitted", "accepted", "returned", "sign-off"}
-
-
 def writes(user, submission) -> bool:
     """A member (any role) of one of the organizations writing the submission."""
     return bool(_roles_in(user, submission.organization_ids()))
 
 
 def _sent(submission) -> bool:
-    return submission.state in SUBMITTED_STATES - {"sign-off"}
+    from app.submissions.states import STAFF_VISIBLE_STATES
+
+    return submission.state in STAFF_VISIBLE_STATES
 
 
 @rule("submission.view")
@@ -300,7 +299,7 @@ def _read_restricted(user, submission) -> bool:
 def _read_public(user, submission) -> bool:
     """Accepted, non-confidential texts, as the public edition credits them: owners of
     verified organizations read them, to decide whether to sign on."""
-    if submission.state != "accepted" or submission.effective_attribution() == "confidential":
+    if not submission.is_accepted or submission.effective_attribution() == "confidential":
         return False
     memberships = _memberships(user) if signed_in(user) else []
     return any(m.role == "owner" and m.organization.is_verified for m in memberships)
@@ -350,7 +349,7 @@ def _endorse(user, pair) -> bool:
     """pair: (submission, organization): an owner of a verified organization not writing it."""
     submission, org = pair
     return (
-        submission.state == "accepted"
+        submission.is_accepted
         and submission.effective_attribution() != "confidential"
         and org.is_verified
         and org.id not in submission.organization_ids()
@@ -393,7 +392,7 @@ def _manage_outcome(user, consultation) -> bool:
 @rule("outcome.record")
 def _record_uptake(user, submission) -> bool:
     """What the review did with an accepted submission is recorded by its facilitators."""
-    return submission.state == "accepted" and runs(user, submission.consultation)
+    return submission.is_accepted and runs(user, submission.consultation)
 
 
 @rule("outcome.read_all")

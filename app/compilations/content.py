@@ -27,6 +27,7 @@ from app.submissions.attribution import (
     writers,
 )
 from app.submissions.models import Coauthor, Endorsement, Section, Submission
+from app.submissions.states import SubmissionState
 
 SCHEMA = "gcm-compiled-input/1"
 
@@ -35,7 +36,10 @@ def accepted_submissions(consultation: Consultation) -> list[Submission]:
     """Accepted submissions with everything the compilation needs, in a fixed few queries."""
     query = (
         select(Submission)
-        .where(Submission.consultation_id == consultation.id, Submission.state == "accepted")
+        .where(
+            Submission.consultation_id == consultation.id,
+            Submission.state == SubmissionState.ACCEPTED,
+        )
         .options(
             joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
             selectinload(Submission.coauthors)

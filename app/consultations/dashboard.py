@@ -15,6 +15,7 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.pagination import paginate_rows
 from app.reference import gcm
+from app.submissions.states import SubmissionState
 
 
 @dataclass
@@ -54,7 +55,7 @@ def section_counts_by_objective(consultation: Consultation) -> dict[int, int]:
         .join(Submission, Submission.id == Section.submission_id)
         .where(
             Submission.consultation_id == consultation.id,
-            Submission.state != "withdrawn",
+            Submission.state != SubmissionState.WITHDRAWN,
             Section.current_revision_id.is_not(None),
         )
         .group_by(SectionObjective.number)

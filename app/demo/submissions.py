@@ -13,6 +13,7 @@ from app.demo.base import DemoData
 from app.extensions import db
 from app.organizations.models import MemberRole, Membership, Organization, OrgKind, Verification
 from app.submissions.models import Revision, Section, Submission
+from app.submissions.states import SubmissionState
 
 WORDS_PER_SUBMISSION = 1500
 
@@ -107,7 +108,7 @@ def _accepted(demo: DemoData, consultation, count: int, prefix: str = "Demo Cont
             lead_organization=org,
             language=language,
             attribution=attribution,
-            state="accepted",
+            state=SubmissionState.ACCEPTED,
             submitted_at=demo.now,
             decided_at=demo.now,
             created_at=demo.now,

@@ -19,6 +19,7 @@ from app.audit.services import record_event
 from app.extensions import db
 from app.outcomes.models import UPTAKE_STATUSES, OutcomeDocument, Uptake
 from app.submissions.models import Section, Submission
+from app.submissions.states import SubmissionState
 
 
 class ReasonNeeded(Exception):
@@ -167,7 +168,10 @@ def accepted_submissions(consultation) -> list[Submission]:
     return list(
         db.session.scalars(
             select(Submission)
-            .where(Submission.consultation_id == consultation.id, Submission.state == "accepted")
+            .where(
+                Submission.consultation_id == consultation.id,
+                Submission.state == SubmissionState.ACCEPTED,
+            )
             .options(
                 joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
                 selectinload(Submission.coauthors)

@@ -20,6 +20,7 @@ from app.sessions.models import (
     SessionRegistration,
     SpeakingRequest,
 )
+from app.submissions.states import SubmissionState
 
 MAX_CONTRIBUTION = 1000
 
@@ -126,7 +127,10 @@ def submissions_by_organization(consultation_id: int) -> dict[int, list]:
     submissions = list(
         db.session.scalars(
             select(Submission)
-            .where(Submission.consultation_id == consultation_id, Submission.state != "withdrawn")
+            .where(
+                Submission.consultation_id == consultation_id,
+                Submission.state != SubmissionState.WITHDRAWN,
+            )
             .options(joinedload(Submission.lead_organization))
             .order_by(Submission.id)
         )

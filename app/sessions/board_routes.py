@@ -21,6 +21,7 @@ from app.sessions.loading import load_session
 from app.sessions.models import ConsultationSession, Contribution, SpeakingRequest
 from app.submissions.editing import MergeConflict, SectionLocked
 from app.submissions.models import Section
+from app.submissions.states import EDITABLE_STATES
 from app.timeutil import utcnow
 from app.web import go_to, render, render_fragment
 
@@ -80,7 +81,7 @@ def _copy_choices(session) -> dict[int, list[tuple[str, str]]]:
             db.select(Submission).where(
                 Submission.consultation_id == session.consultation_id,
                 Submission.lead_organization_id == org.id,
-                Submission.state.in_(("draft", "returned")),
+                Submission.state.in_(EDITABLE_STATES),
             )
         )
         for submission in drafts:

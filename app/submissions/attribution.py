@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.reference.regions import area_chain, area_name
+from app.submissions.states import SubmissionState
 
 MIN_SHARED = 3
 
@@ -115,7 +116,7 @@ def consultation_anonymity(submission, edition: str) -> Anonymity:
         select(Submission)
         .where(
             Submission.consultation_id == submission.consultation_id,
-            Submission.state == "accepted",
+            Submission.state == SubmissionState.ACCEPTED,
             Submission.id != submission.id,
         )
         .options(

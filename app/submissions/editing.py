@@ -89,11 +89,7 @@ def save_section(user, section_id: int, body: str, base_id: int | None, now: dat
 
 
 def _check_editable(section: Section, now: datetime) -> None:
-    submission = section.submission
-    consultation = submission.consultation
-    if submission.state not in ("draft", "returned"):
-        raise SectionLocked
-    if not (consultation.opens_at <= now < submission.deadline()):
+    if not section.submission.is_editable(now):
         raise SectionLocked
 
 

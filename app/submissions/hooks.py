@@ -11,6 +11,7 @@ from app.files.models import StoredFile
 from app.organizations import services as organization_services
 from app.organizations.models import Membership, Organization
 from app.submissions.models import Comment, EditingPresence, Revision, Section, SignOff, Submission
+from app.submissions.states import SENT_OR_SIGNING_STATES, SubmissionState
 
 
 def _has_submitted(consultation, org) -> bool:
@@ -20,7 +21,7 @@ def _has_submitted(consultation, org) -> bool:
             select(Submission.id).where(
                 Submission.consultation_id == consultation.id,
                 Submission.lead_organization_id == org.id,
-                Submission.state.in_(("submitted", "accepted", "sign-off")),
+                Submission.state.in_(SENT_OR_SIGNING_STATES - {SubmissionState.RETURNED}),
             )
         )
     )

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.submissions.states import SubmissionState
+from app.submissions.states import EDITABLE_STATES, SubmissionState
 from app.timeutil import utcnow
 
 ATTRIBUTIONS = ("named", "anonymous", "confidential")  # from least to most strict
@@ -76,6 +76,24 @@ class Submission(db.Model):
         regular = self.consultation.deadline_at
         extension = self.deadline_extended_to
         return max(regular, extension) if extension else regular
+
+    @property
+    def in_drafting_state(self) -> bool:
+        """Draft or returned: its organizations may change it while the dates allow."""
+        return self.state in EDITABLE_STATES
+
+    def is_editable(self, now: datetime) -> bool:
+        """The one rule for "can the text change now": a drafting state, and between the
+        consultation's opening and this submission's deadline (extension included)."""
+        return self.in_drafting_state and self.consultation.opens_at <= now < self.deadline()
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == SubmissionState.ACCEPTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == SubmissionState.WITHDRAWN
 
     def accepted_coauthors(self) -> list[Coauthor]:
         return [c for c in self.coauthors if c.state == "accepted"]

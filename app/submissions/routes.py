@@ -30,6 +30,7 @@ from app.submissions.loading import (
     submission_query,
 )
 from app.submissions.models import Attachment, Submission
+from app.submissions.states import STAFF_VISIBLE_STATES, SubmissionState
 from app.timeutil import utcnow
 from app.web import go_to, render
 
@@ -206,7 +207,7 @@ def sign_on_list(slug: str):
     Owners of verified organizations read them and sign on; others learn how to."""
     consultation = load_consultation(slug)
     query = submission_query(
-        Submission.consultation_id == consultation.id, Submission.state == "accepted"
+        Submission.consultation_id == consultation.id, Submission.state == SubmissionState.ACCEPTED
     ).order_by(Submission.decided_at, Submission.id)
     found = list(db.session.scalars(query))
     anonymity = Anonymity(unnamed_organizations(found, "public"))
@@ -226,16 +227,16 @@ def for_consultation(slug: str):
     consultation = load_consultation(slug, "consultation.read_submissions")
     query = submission_query(
         Submission.consultation_id == consultation.id,
-        Submission.state.in_(("submitted", "accepted", "returned")),
+        Submission.state.in_(STAFF_VISIBLE_STATES),
     ).order_by(Submission.submitted_at)
     rows = []
     found = list(db.session.scalars(query))
-    accepted = unnamed_organizations([s for s in found if s.state == "accepted"], "restricted")
+    accepted = unnamed_organizations([s for s in found if s.is_accepted], "restricted")
     for submission in found:
         if may(current_user, "submission.view", submission):
             rows.append((submission, submission.lead_organization.name))
         elif may(current_user, "submission.read_restricted", submission):
-            extra = [] if submission.state == "accepted" else [submission]
+            extra = [] if submission.is_accepted else [submission]
             anonymity = Anonymity(accepted + unnamed_organizations(extra, "restricted"))
             rows.append((submission, submission_credit(submission, "restricted", anonymity)))
     return render("submissions/list.html", consultation=consultation, rows=rows)

@@ -14,6 +14,16 @@ class SubmissionState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Its organizations can still change the text (within the dates: Submission.is_editable).
+EDITABLE_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.RETURNED})
+# Sent to the consultation: its staff see it (a returned text stays visible to them).
+STAFF_VISIBLE_STATES = frozenset(
+    {SubmissionState.SUBMITTED, SubmissionState.RETURNED, SubmissionState.ACCEPTED}
+)
+# Out of drafting, on its way or sent: counted as taking part.
+SENT_OR_SIGNING_STATES = STAFF_VISIBLE_STATES | {SubmissionState.SIGN_OFF}
+
+
 SUBMISSION_STATE_LABELS = {
     SubmissionState.DRAFT: _l("Draft"),
     SubmissionState.SIGN_OFF: _l("Waiting for sign-off"),

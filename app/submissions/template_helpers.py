@@ -4,8 +4,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.submissions import bp
 from app.submissions.models import ATTRIBUTION_LABELS
-from app.submissions.states import SUBMISSION_STATE_LABELS
+from app.submissions.states import SUBMISSION_STATE_LABELS, SubmissionState
 from app.text import word_count as _word_count
+
+# Templates compare states by name (SubmissionState.ACCEPTED), never by a raw string.
+bp.add_app_template_global(SubmissionState, "SubmissionState")
 
 REVISION_KINDS = {
     "edit": _l("Saved"),
@@ -47,6 +50,6 @@ def submission_of(consultation, org):
         select(Submission).where(
             Submission.consultation_id == consultation.id,
             Submission.lead_organization_id == org.id,
-            Submission.state != "withdrawn",
+            Submission.state != SubmissionState.WITHDRAWN,
         )
     )

@@ -13,6 +13,7 @@ from app.policy import require
 from app.submissions import bp, services
 from app.submissions.forms import EndorseForm, ExtensionForm, FeedbackForm
 from app.submissions.loading import load_submission, load_submission_to_read
+from app.submissions.states import SubmissionState
 from app.timeutil import local_to_utc, utcnow
 from app.web import go_to, render
 
@@ -52,7 +53,7 @@ def submit(submission_id: int):
         db.session.rollback()
         return _back(submission, _problem(error), "error")
     db.session.commit()
-    if submission.state == "submitted":
+    if submission.state == SubmissionState.SUBMITTED:
         return _back(submission, _("Your submission is sent to the facilitators."))
     return _back(submission, _("The co-authors are asked to confirm the final text."))
 

@@ -267,3 +267,21 @@ def test_a_text_too_long_comes_back_with_the_limit_not_a_file_error(signed_in_cl
     htmx = _save(client, submission, long_text, base, **{"HX-Request": "true"})
     assert htmx.status_code == 413
     assert _current(db, submission).text == "The cat sat on the mat."
+
+
+def test_one_rule_says_when_a_text_can_change(db):
+    """Submission.is_editable(now): a drafting state and inside the dates, nothing else."""
+    from app.submissions.states import SubmissionState
+
+    _owner, _editor, submission = _writer_and_submission()
+    consultation = submission.consultation
+    inside = consultation.opens_at + timedelta(days=1)
+    assert submission.is_editable(inside)
+    assert not submission.is_editable(consultation.opens_at - timedelta(seconds=1))
+    assert not submission.is_editable(consultation.deadline_at)
+    submission.deadline_extended_to = consultation.deadline_at + timedelta(days=2)
+    assert submission.is_editable(consultation.deadline_at)
+    for state in SubmissionState:
+        submission.state = state
+        expected = state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+        assert submission.is_editable(inside) is expected, state

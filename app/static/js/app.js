@@ -38,8 +38,14 @@
     var heading = doc.querySelector("h1, .error-page h1");
     announce(heading ? heading.textContent : (doc.body ? doc.body.textContent.trim().slice(0, 200) : ""));
   });
+  // Lists swapped by htmx (search results) are replaced whole, so a live region inside them
+  // would never speak: the count they carry (data-announce) is said in the page's own region.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var said = event.detail.target && event.detail.target.querySelector("[data-announce]");
+    if (said) announce(said.textContent.trim());
+  });
   document.addEventListener("htmx:sendError", function () {
-    announce(document.documentElement.dataset.offlineText || "No connection. Nothing was lost; try again.");
+    announce(document.documentElement.dataset.offlineText || "");
   });
 
   // Polled parts (the live board) send the ETag they were drawn from, so that an unchanged
@@ -87,7 +93,7 @@
         if (!source || !navigator.clipboard) return;
         var text = source.value !== undefined ? source.value : source.innerText;
         navigator.clipboard.writeText(text).then(function () {
-          announce(button.dataset.copiedText || "Copied.");
+          announce(button.dataset.copiedText || "");
         });
       });
     });
@@ -119,7 +125,7 @@
   // The text never leaves the editor until the server has it: failed saves are retried,
   // and the base revision only moves to a version the text in the editor descends from.
   function refreshCsrfToken() {
-    return fetch("/csrf-token", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetch(document.documentElement.dataset.csrfUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (data) {
         document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = data.token; });

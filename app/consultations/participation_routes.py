@@ -42,8 +42,14 @@ def join(slug: str):
     consultation, org = _acting_for(slug)
     if org is None:
         return go_to(url_for("consultations.view", slug=slug))
+    _join_and_say(lambda: services.join(current_user, consultation, org, utcnow()), org)
+    return go_to(url_for("consultations.view", slug=slug))
+
+
+def _join_and_say(attempt, org) -> None:
+    """Join (directly or by link), commit, and say what happened."""
     try:
-        services.join(current_user, consultation, org, utcnow())
+        attempt()
     except services.NotOpen:
         flash(_("This consultation does not take new organizations now."), "error")
     except services.InvitationRequired:
@@ -53,7 +59,6 @@ def join(slug: str):
     else:
         db.session.commit()
         flash(_("%(org)s now takes part in this consultation.", org=org.name), "success")
-    return go_to(url_for("consultations.view", slug=slug))
 
 
 @bp.post("/consultations/<slug>/leave")
@@ -126,15 +131,7 @@ def invitation_link(token: str):
                 form=form,
                 owned=owned,
             )
-        try:
-            services.join_with_link(current_user, token, org, utcnow())
-        except services.NotOpen:
-            flash(_("This consultation does not take new organizations now."), "error")
-        except services.AlreadyJoined:
-            flash(_("%(org)s already takes part.", org=org.name), "info")
-        else:
-            db.session.commit()
-            flash(_("%(org)s now takes part in this consultation.", org=org.name), "success")
+        _join_and_say(lambda: services.join_with_link(current_user, token, org, utcnow()), org)
         return go_to(url_for("consultations.view", slug=consultation.slug))
     return render(
         "consultations/invitation_link.html", consultation=consultation, form=form, owned=owned

@@ -90,6 +90,7 @@ def register_input_rules(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.compilations import bp as compilations_bp
     from app.consultations import bp as consultations_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications import bp as notifications_bp
     from app.organizations import bp as organizations_bp
     from app.outcomes import bp as outcomes_bp
+    from app.reading import bp as reading_bp
     from app.safeguarding import bp as safeguarding_bp
     from app.sessions import bp as sessions_bp
     from app.submissions import bp as submissions_bp
@@ -112,10 +114,12 @@ def register_blueprints(app: Flask) -> None:
         submissions_bp,
         compilations_bp,
         outcomes_bp,
+        reading_bp,
         sessions_bp,
         moderation_bp,
         safeguarding_bp,
         admin_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

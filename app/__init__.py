@@ -37,9 +37,15 @@ def register_extensions(app: Flask) -> None:
     from app.i18n import select_locale, select_timezone
     from app.pagecache import init_page_cache
     from app.ratelimits import configure_rate_limit_storage
+    from app.reading.models import include_in_schema_comparison
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        include_name=include_in_schema_comparison,
+    )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -16,6 +16,7 @@ def cite_line(passage) -> str:
     address = current_app.config["BASE_URL"] + url_for(
         "reading.consultation", slug=passage.consultation.slug, submission=passage.submission_ref
     )
+    url = f"{address}#{passage.anchor}"
     return gettext(
         "%(credit)s. In: %(consultation)s, compiled input, version %(version)d, %(reference)s. "
         "Published %(date)s. %(url)s",
@@ -24,7 +25,7 @@ def cite_line(passage) -> str:
         version=passage.compilation.number,
         reference=passage.reference,
         date=format_date(passage.published_at, "long"),
-        url=f"{address}#{passage.anchor}",
+        url=url,
     )
 
 

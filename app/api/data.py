@@ -89,6 +89,7 @@ def passage_data(passage: PublishedPassage, slug: str) -> dict:
     return {
         "reference": passage.reference,
         "submission": passage.submission_ref,
+        "version": passage.version,
         "paragraph": passage.paragraph,
         "section": passage.section,
         "question": passage.question,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 
 from app.consultations.forms import level_choices
-from app.forms import Form, max_length, options, strip
+from app.forms import FastSelect, Form, max_length, options, strip
 from app.reading.search import MAX_QUERY, Filters
 from app.reference import gcm
 
@@ -17,10 +17,10 @@ class SearchForm(Form):
 
     q = SearchField(_l("Words to find"), validators=[max_length(MAX_QUERY)], filters=[strip])
     consultation = SelectField(_l("Consultation"), default="")
-    objective = SelectField(_l("Objective"), default="")
+    objective = SelectField(_l("Objective"), default="", widget=FastSelect("objectives-all"))
     place = SelectField(_l("Country or area"), default="")
     language = SelectField(_l("Language"), default="")
-    level = SelectField(_l("Review level"), default="")
+    level = SelectField(_l("Review level"), default="", widget=FastSelect("levels-all"))
 
     FILTERS = ("q", "consultation", "objective", "place", "language", "level")
 

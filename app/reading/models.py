@@ -77,7 +77,9 @@ class PublishedPassage(db.Model):
     # How the edition cites it ("S-014 ¶3"), and its submission's reference ("S-014").
     reference: Mapped[str] = mapped_column(String(60))
     submission_ref: Mapped[str] = mapped_column(String(40))
-    # The paragraph's number in the whole document ("paragraph 212"), and its place there.
+    # The version of the compiled input it was published in, and the paragraph's number
+    # in that whole document ("paragraph 212").
+    version: Mapped[int]
     paragraph: Mapped[int]
     section: Mapped[str] = mapped_column(String(20))
     question: Mapped[str] = mapped_column(Text, default="")

@@ -96,6 +96,7 @@ def _passage(compilation: Compilation, item: dict, paragraph: dict, reference: s
         consultation_id=compilation.consultation_id,
         reference=reference[:60],
         submission_ref=item["ref"][:40],
+        version=compilation.number,
         paragraph=paragraph["n"],
         section=item["section"][:20],
         question=item.get("question", ""),

@@ -1,6 +1,15 @@
-"""What has been published, for the reading index and the search form's choices."""
+"""What has been published, for the reading index and the search form's choices.
+
+These lists change only when something is published or withdrawn, and they cost a few
+scans of the passages: they are kept in the page cache (app/pagecache.py), which forgets
+them at the next change that visitors could see (a publication, a consultation taken off
+the site), and are the same for everyone who reads in the same language.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 
@@ -21,18 +30,21 @@ def _public():
 
 def published_consultations() -> list[tuple[Consultation, int]]:
     """Public consultations with passages, and how many, the latest published first."""
-    counts = (
-        select(PublishedPassage.consultation_id, func.count().label("n"))
-        .group_by(PublishedPassage.consultation_id)
-        .subquery()
+    counts = dict(
+        db.session.execute(
+            select(PublishedPassage.consultation_id, func.count()).group_by(
+                PublishedPassage.consultation_id
+            )
+        ).all()
     )
-    rows = db.session.execute(
-        select(Consultation, counts.c.n)
-        .join(counts, counts.c.consultation_id == Consultation.id)
-        .where(Consultation.published.is_(True))
+    if not counts:
+        return []
+    found = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.id.in_(counts), Consultation.published.is_(True))
         .order_by(Consultation.compiled_at.desc(), Consultation.id)
-    ).all()
-    return [(c, n) for c, n in rows]
+    )
+    return [(c, counts[c.id]) for c in found]
 
 
 def objective_counts() -> dict[int, int]:
@@ -66,7 +78,42 @@ def language_counts() -> list[tuple[str, str, int]]:
 
 def search_choices() -> tuple[list, list, list]:
     """The choices of the search form: only what has been published."""
-    consultations = [(c.slug, c.title) for c, _n in published_consultations()]
-    places = [(code, name) for code, name, _n in place_counts()]
-    languages = [(code, name) for code, name, _n in language_counts()]
+
+    def choices() -> list:
+        consultations = [(c.slug, c.title) for c, _n in published_consultations()]
+        places = [(code, name) for code, name, _n in place_counts()]
+        languages = [(code, name) for code, name, _n in language_counts()]
+        return [consultations, places, languages]
+
+    consultations, places, languages = kept("search-choices", choices)
     return consultations, places, languages
+
+
+def facets() -> dict:
+    """The lists of the reading index: consultations (slug, title, review, passages),
+    objectives, places and languages with their passages."""
+
+    def lists() -> dict:
+        from app.consultations.template_helpers import review_label
+
+        return {
+            "consultations": [
+                (c.slug, c.title, review_label(c.review), n) for c, n in published_consultations()
+            ],
+            "objectives": sorted(objective_counts().items()),
+            "places": place_counts(),
+            "languages": language_counts(),
+        }
+
+    return kept("reading-facets", lists)
+
+
+def kept(name: str, compute: Callable[[], object]):
+    """`compute()` (plain JSON data), kept in the page cache until visitors' pages change."""
+    from app.pagecache import PUBLIC, page_cache
+
+    cache = page_cache()
+    if cache is None:
+        return compute()
+    blocks = cache.fetch(PUBLIC, ("reading", name), lambda: {"data": json.dumps(compute())})
+    return json.loads(str(blocks["data"]))

@@ -29,10 +29,7 @@ AREA_CODES = set(SUBREGIONS) | set(CONTINENTS)
 def index():
     return render(
         "reading/index.html",
-        consultations=queries.published_consultations(),
-        objectives=queries.objective_counts(),
-        places=queries.place_counts(),
-        languages=queries.language_counts(),
+        **queries.facets(),
         form=SearchForm(formdata=None, published=queries.search_choices()),
     )
 

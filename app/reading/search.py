@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, column, select, table
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Select, and_, column, func, select, table
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.consultations.models import Consultation, Review
 from app.extensions import db
@@ -71,9 +72,14 @@ def _with_text(query: Select, words: list[str]) -> Select:
             match = " ".join(_fts_phrase(t) for t in long_terms)
             matched = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(match))
             query = query.where(PublishedPassage.id.in_(matched))
-        short = [t for t in words if len(t) < TRIGRAM]
+        # LIKE folds the case of ASCII letters only; for other text instr() finds the same
+        # rows, faster.
         conditions = [
-            PublishedPassage.text.like(f"%{_escape_like(t)}%", escape="\\") for t in short
+            PublishedPassage.text.like(f"%{_escape_like(t)}%", escape="\\")
+            if t.isascii()
+            else func.instr(PublishedPassage.text, t) > 0
+            for t in words
+            if len(t) < TRIGRAM
         ]
     else:
         conditions = [
@@ -117,37 +123,56 @@ def _filtered(filters: Filters) -> Select:
 
 
 def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
-    """One page of matching passages, newest publication first, then in document order;
-    each with its consultation, objectives and places loaded (a fixed number of queries)."""
-    from sqlalchemy import func
+    """One page of matching passages, newest publication first, then in document order.
 
-    query = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(
-            contains_eager(PublishedPassage.consultation).joinedload(Consultation.review),
-            joinedload(PublishedPassage.compilation),
+    First the page's ids with the total (a window count: the text is matched once, and
+    only ids are sorted), then those passages with their consultation, objectives and
+    places (a fixed number of queries whatever the page shows)."""
+    page = max(page, 1)
+    order = (
+        PublishedPassage.published_at.desc(),
+        PublishedPassage.consultation_id,
+        PublishedPassage.paragraph,
+        PublishedPassage.id,
+    )
+    ids_query = (
+        _filtered(filters)
+        .with_only_columns(PublishedPassage.id, func.count().over().label("total"))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    found = db.session.execute(ids_query).all()
+    if not found:  # past the last page, or nothing matches
+        total = db.session.scalar(select(func.count()).select_from(_filtered(filters).subquery()))
+        return RowPage([], page, per_page, total or 0)
+    ids = [row.id for row in found]
+    passages = db.session.scalars(
+        select(PublishedPassage)
+        .where(PublishedPassage.id.in_(ids))
+        .options(
+            joinedload(PublishedPassage.consultation).joinedload(Consultation.review),
             selectinload(PublishedPassage.objective_rows),
             selectinload(PublishedPassage.place_rows),
         )
-        .order_by(
-            PublishedPassage.published_at.desc(),
-            PublishedPassage.consultation_id,
-            PublishedPassage.paragraph,
-            PublishedPassage.id,
-        )
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return RowPage(list(rows), max(page, 1), per_page, total or 0)
+    ).unique()
+    by_id = {passage.id: passage for passage in passages}
+    return RowPage([by_id[i] for i in ids], page, per_page, found[0].total)
+
+
+@lru_cache(maxsize=256)
+def _pattern(q: str) -> re.Pattern | None:
+    words = sorted(set(terms(q)), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 def highlight(text: str, q: str) -> Markup:
     """The text with each query term marked; everything else escaped (texts are data)."""
-    words = sorted(set(terms(q)), key=len, reverse=True)
-    if not words:
+    pattern = _pattern(q)
+    if pattern is None:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     parts, last = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[last : match.start()]))

@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('consultation_id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=60), nullable=False),
     sa.Column('submission_ref', sa.String(length=40), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('paragraph', sa.Integer(), nullable=False),
     sa.Column('section', sa.String(length=20), nullable=False),
     sa.Column('question', sa.Text(), nullable=False),

@@ -98,8 +98,13 @@ def test_an_unpublished_version_is_not_read_and_withdrawing_removes_its_texts(pu
 
 
 def test_a_consultation_taken_off_the_site_leaves_reading_and_search(published, client):
+    title = published.consultation.title
+    assert title in client.get("/read").get_data(as_text=True)  # its lists are kept now
+    assert title in client.get("/search").get_data(as_text=True)
     published.consultation.published = False
     db.session.commit()
+    assert title not in client.get("/read").get_data(as_text=True)
+    assert title not in client.get("/search").get_data(as_text=True)
     assert _texts(Filters(q="ค่านายหน้า")) == []
     assert client.get(f"/read/consultations/{published.consultation.slug}").status_code == 404
 

@@ -13,12 +13,14 @@ confidential texts, drafts and restricted editions are not in that table at all.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, column, func, select, table
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import text as sql
+from sqlalchemy.orm import selectinload
 
 from app.consultations.models import Consultation, Review
 from app.extensions import db
@@ -85,6 +87,16 @@ def _with_text(query: Select, words: list[str]) -> Select:
         conditions = [
             PublishedPassage.text.ilike(f"%{_escape_like(t)}%", escape="\\") for t in words
         ]
+        if any(len(t) >= TRIGRAM for t in words):
+            # Matched first, apart (a materialized CTE), so that the trigram index finds
+            # them rather than a walk through every passage in date order.
+            matched = (
+                select(PublishedPassage.id)
+                .where(and_(*conditions))
+                .cte("matched")
+                .prefix_with("MATERIALIZED")
+            )
+            return query.where(PublishedPassage.id.in_(select(matched.c.id)))
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -122,6 +134,22 @@ def _filtered(filters: Filters) -> Select:
     return _with_text(query, terms(filters.q))
 
 
+@contextmanager
+def _trigram_index_first(filters: Filters):
+    """PostgreSQL's planner prices ILIKE too low and reads every row rather than the
+    trigram index (ten times slower on 10,000 passages): while words of three characters
+    or more are searched, it is told to avoid a sequential scan where it has another way."""
+    words = [t for t in terms(filters.q) if len(t) >= TRIGRAM]
+    if not words or db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(sql("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        db.session.execute(sql("SET LOCAL enable_seqscan = on"))
+
+
 def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
     """One page of matching passages, newest publication first, then in document order.
 
@@ -142,16 +170,17 @@ def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    found = db.session.execute(ids_query).all()
-    if not found:  # past the last page, or nothing matches
-        total = db.session.scalar(select(func.count()).select_from(_filtered(filters).subquery()))
-        return RowPage([], page, per_page, total or 0)
+    with _trigram_index_first(filters):
+        found = db.session.execute(ids_query).all()
+        if not found:  # past the last page, or nothing matches
+            counted = select(func.count()).select_from(_filtered(filters).subquery())
+            return RowPage([], page, per_page, db.session.scalar(counted) or 0)
     ids = [row.id for row in found]
     passages = db.session.scalars(
         select(PublishedPassage)
         .where(PublishedPassage.id.in_(ids))
         .options(
-            joinedload(PublishedPassage.consultation).joinedload(Consultation.review),
+            selectinload(PublishedPassage.consultation).joinedload(Consultation.review),
             selectinload(PublishedPassage.objective_rows),
             selectinload(PublishedPassage.place_rows),
         )

@@ -4,13 +4,14 @@ script, and that nothing confidential, restricted, drafted or unpublished is eve
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from app.compilations.services import unpublish
 from app.extensions import db
 from app.reading.models import PublishedPassage
 from app.reading.search import Filters, find_passages, highlight
 from app.timeutil import utcnow
+from tests.factories import sign_in
 from tests.reading.conftest import CHINESE, KHMER, NEPALI, THAI, compile_edition
 
 
@@ -179,3 +180,37 @@ def test_reading_pages_by_objective_place_and_language(published, client):
     assert client.get("/read/objectives/24").status_code == 404
     assert client.get("/read/places/XX").status_code == 404
     assert client.get("/read/languages/xx").status_code == 404
+
+
+def test_a_facilitator_withdraws_a_version_from_the_public(published, app, client):
+    staff = app.test_client()
+    sign_in(staff, published.facilitator)
+    slug = published.consultation.slug
+    listing = staff.get(f"/consultations/{slug}/compilations").get_data(as_text=True)
+    assert f"/compilations/{published.compilation.id}/unpublish" in listing
+    assert f"/compilations/{published.compilation.id}/unpublish" not in client.get(
+        f"/consultations/{slug}/compilations"
+    ).get_data(as_text=True)
+    response = staff.post(f"/compilations/{published.compilation.id}/unpublish")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(PublishedPassage)) == 0
+    assert "0 passages" in client.get("/search", query_string={"q": "ค่านายหน้า"}).get_data(
+        as_text=True
+    )
+
+
+def test_reindex_fills_the_passages_again_from_the_published_files(published, app):
+    db.session.execute(delete(PublishedPassage))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reading", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert f"consultation {published.consultation.id}: 6 passages" in result.output
+    assert _texts(Filters(q="ថ្លៃសេវា")) == [KHMER]
+
+
+def test_a_page_of_results_takes_the_same_queries_however_many_it_shows(published, count_queries):
+    with count_queries() as few:
+        assert len(find_passages(Filters(q="ថ្លៃសេវា"), 1).items) == 1
+    with count_queries() as many:
+        assert len(find_passages(Filters(), 1).items) == 6
+    assert len(few) == len(many) <= 5

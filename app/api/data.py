@@ -18,6 +18,11 @@ def absolute(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
+def original_title(consultation: Consultation) -> str:
+    """The title as the consultation was written: the same whoever asks, in any language."""
+    return consultation.text(consultation.original_language)[0].get("title", "")
+
+
 def published_compilations(limit: int | None = None) -> list[Compilation]:
     """Published versions of public consultations, the latest published first."""
     query = (
@@ -54,7 +59,7 @@ def compilation_summary(compilation: Compilation, passages: int) -> dict:
         "id": compilation.id,
         "consultation": {
             "slug": consultation.slug,
-            "title": consultation.title,
+            "title": original_title(consultation),
             "review": {
                 "level": review.level,
                 "area": review.area,

@@ -19,7 +19,7 @@ from app.outcomes import exports
 from app.outcomes import services as outcomes
 from app.outcomes.routes import cite
 from app.pagination import requested_page
-from app.reading.routes import _public_consultation
+from app.reading.queries import public_consultation
 
 PASSAGES_PER_PAGE = 500
 FEED_ENTRIES = 50
@@ -68,7 +68,7 @@ def compilation(compilation_id: int):
 @bp.get("/outcomes/<slug>")
 def outcome(slug: str):
     """What the review did with the public texts (the outcome page's open data)."""
-    consultation = _public_consultation(slug)
+    consultation = public_consultation(slug)
     submissions = outcomes.accepted_submissions(consultation)
     rows = outcomes.rows_for(AnonymousUserMixin(), consultation, submissions)
     body = exports.to_json(
@@ -102,7 +102,8 @@ def feed():
 def _entry(item: Compilation) -> ElementTree.Element:
     consultation = item.consultation
     entry = ElementTree.Element("entry")
-    _text(entry, "title", f"{consultation.title}: compiled input, version {item.number}")
+    title = data.original_title(consultation)
+    _text(entry, "title", f"{title}: compiled input, version {item.number}")
     _text(entry, "id", data.absolute("api.compilation", compilation_id=item.id))
     _text(entry, "updated", item.published_at.isoformat())
     _text(entry, "published", item.published_at.isoformat())
@@ -116,7 +117,7 @@ def _entry(item: Compilation) -> ElementTree.Element:
         if found.edition == "public":
             url = data.absolute("compilations.download", compilation_id=item.id, file_id=found.id)
             ElementTree.SubElement(entry, "link", rel="enclosure", href=url, length=str(found.size))
-    _text(entry, "summary", f"Public edition of the compiled input to {consultation.title}.")
+    _text(entry, "summary", f"Public edition of the compiled input to {title}.")
     return entry
 
 

@@ -20,6 +20,16 @@ from app.reference import language_name_in_reader_language
 from app.reference.regions import area_name
 
 
+def public_consultation(slug: str) -> Consultation:
+    """A consultation on the public site, else 404: for everyone alike, staff included."""
+    from flask import abort
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None or not consultation.published:
+        abort(404)
+    return consultation
+
+
 def _public():
     return (
         select(PublishedPassage.id)

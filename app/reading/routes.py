@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from flask import abort, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from app.consultations.models import Consultation
-from app.extensions import db
 from app.pagination import requested_page
 from app.reading import bp, queries
 from app.reading.forms import SearchForm
@@ -51,17 +48,9 @@ def search():
     )
 
 
-def _public_consultation(slug: str) -> Consultation:
-    """A public consultation with a published version, else 404 (for everyone alike)."""
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None or not consultation.published:
-        abort(404)
-    return consultation
-
-
 @bp.get("/read/consultations/<slug>")
 def consultation(slug: str):
-    found = _public_consultation(slug)
+    found = queries.public_consultation(slug)
     compilation = current_publication(found.id)
     if compilation is None:
         abort(404)

@@ -213,4 +213,6 @@ def test_a_page_of_results_takes_the_same_queries_however_many_it_shows(publishe
         assert len(find_passages(Filters(q="ថ្លៃសេវា"), 1).items) == 1
     with count_queries() as many:
         assert len(find_passages(Filters(), 1).items) == 6
+    # (Settings of the PostgreSQL planner, when words are searched, are not queries.)
+    few = [statement for statement in few if not statement.startswith("SET ")]
     assert len(few) == len(many) <= 5

@@ -216,3 +216,11 @@ def test_a_page_of_results_takes_the_same_queries_however_many_it_shows(publishe
     # (Settings of the PostgreSQL planner, when words are searched, are not queries.)
     few = [statement for statement in few if not statement.startswith("SET ")]
     assert len(few) == len(many) <= 5
+
+
+@pytest.mark.parametrize("query", ['"', 'a"b*c', "NEAR(x y", "%_\\", "(((", "OR AND NOT", "x"])
+def test_search_syntax_in_a_query_is_only_text(published, client, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "0 passages" in response.get_data(as_text=True)
+    assert _texts(Filters(q="%")) == [] and _texts(Filters(q="_")) == []

@@ -39,9 +39,15 @@ def register_extensions(app: Flask) -> None:
     from app.i18n import select_locale, select_timezone
     from app.pagecache import init_page_cache
     from app.ratelimits import configure_rate_limit_storage
+    from app.reading.models import include_in_schema_comparison
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        include_name=include_in_schema_comparison,
+    )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -92,6 +98,7 @@ def register_input_rules(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.compilations import bp as compilations_bp
     from app.consultations import bp as consultations_bp
@@ -100,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications import bp as notifications_bp
     from app.organizations import bp as organizations_bp
     from app.outcomes import bp as outcomes_bp
+    from app.reading import bp as reading_bp
     from app.safeguarding import bp as safeguarding_bp
     from app.sessions import bp as sessions_bp
     from app.submissions import bp as submissions_bp
@@ -114,10 +122,12 @@ def register_blueprints(app: Flask) -> None:
         submissions_bp,
         compilations_bp,
         outcomes_bp,
+        reading_bp,
         sessions_bp,
         moderation_bp,
         safeguarding_bp,
         admin_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

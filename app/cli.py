@@ -16,6 +16,8 @@ canary_cli = AppGroup("canary", help="The safety self-check: canary data and lea
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 jobs_cli = AppGroup("jobs", help="Background job records.")
 
+reading_cli = AppGroup("reading", help="The published passages that the public reads.")
+
 ROLE_CHOICES = ["member", "facilitator", "un-reviewer", "admin"]
 
 
@@ -193,6 +195,24 @@ def compile_command(slug: str, grouping: str, language: str | None):
         click.echo(f"{built.sha256}  {file_path(built)}")
 
 
+@reading_cli.command("reindex")
+def reindex_command():
+    """Fill the published passages again from every consultation's latest published public
+    edition (after upgrading, or to repair); prints how many passages each one has."""
+    from sqlalchemy import select
+
+    from app.compilations.models import Compilation
+    from app.reading.models import PublishedPassage
+    from app.reading.publishing import refresh_published_passages
+
+    ids = set(db.session.scalars(select(Compilation.consultation_id)))
+    ids |= set(db.session.scalars(select(PublishedPassage.consultation_id)))
+    for consultation_id in sorted(ids):
+        count = refresh_published_passages(consultation_id)
+        click.echo(f"consultation {consultation_id}: {count} passages")
+    db.session.commit()
+
+
 @click.command("demo-data")
 @click.option("--orgs", default=12, show_default=True, help="How many organizations.")
 @click.option("--submissions", default=0, show_default=True, help="Accepted submissions.")
@@ -269,5 +289,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(consultations_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+
+    app.cli.add_command(reading_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(compile_command)

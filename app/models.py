@@ -29,6 +29,7 @@ from app.organizations.models import (  # noqa: F401
     OrganizationLanguage,
 )
 from app.outcomes.models import OutcomeDocument, Uptake  # noqa: F401
+from app.reading.models import PassageObjective, PassagePlace, PublishedPassage  # noqa: F401
 from app.safeguarding.models import (  # noqa: F401
     InstanceFocalPoint,
     SafetyMessage,

@@ -178,6 +178,19 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("outcomes.export", "GET"): EVERYONE,
     ("outcomes.uptake", "GET"): NOBODY,
     ("outcomes.uptake", "POST"): NOBODY,
+    # Published inputs are public and the same for everyone. The world's compilation is not
+    # published: its consultation has nothing to read, and the open data has no such version.
+    ("reading.index", "GET"): EVERYONE,
+    ("reading.search", "GET"): EVERYONE,
+    ("reading.consultation", "GET"): NOBODY,
+    ("reading.objective", "GET"): EVERYONE,
+    ("reading.place", "GET"): EVERYONE,
+    ("reading.language", "GET"): EVERYONE,
+    ("api.compilations", "GET"): EVERYONE,
+    ("api.compilation", "GET"): NOBODY,
+    ("api.outcome", "GET"): EVERYONE,
+    ("api.feed", "GET"): EVERYONE,
+    ("compilations.unpublish", "POST"): RUNS,
     # The world's submission is a draft: nobody may sign on to it yet.
     ("submissions.endorse", "POST"): NOBODY,
     ("submissions.withdraw_endorsement", "POST"): NOBODY,

@@ -164,6 +164,9 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "other_org_id": other_org.id,
         "submission_id": submission.id,
         "key": "q1",
+        "objective": 6,
+        "place": "PH",
+        "language": "en",
         **extras,
     }
 

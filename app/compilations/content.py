@@ -151,9 +151,20 @@ def _submission_entry(submission: Submission, ref: str, edition: str, anonymity:
         "attribution": submission.effective_attribution(),
         "language": submission.language,
         "direction": "rtl" if submission.language in ("ar", "ur", "fa") else "ltr",
+        "places": _places(submission, anonymity),
         "sections": sections,
         "endorsements": [credit for credit in endorsements if credit],
     }
+
+
+def _places(submission: Submission, anonymity: Anonymity) -> list[str]:
+    """Where the writers work, as far as the credit line tells it: the countries of
+    organizations credited by name, the broad area (M49 code) shown for the others, or none
+    when too few organizations share one."""
+    organizations = writers(submission)
+    if submission.effective_attribution() == "named":
+        return sorted({code for org in organizations for code in org.countries})
+    return sorted({code for org in organizations if (code := anonymity.area_code(org))})
 
 
 def _numbered(groups: list[dict]) -> list[dict]:
@@ -228,6 +239,7 @@ def _item(entry: dict, section: dict) -> dict:
         "credit": entry["credit"],
         "language": entry["language"],
         "direction": entry["direction"],
+        "places": entry["places"],
         "section": section["key"],
         "question": section["question"],
         "objectives": section["objectives"],

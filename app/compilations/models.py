@@ -38,6 +38,7 @@ class Compilation(db.Model):
     # {"<submission id>": {"sections": {"<key>": revision id}, "credit": ..., ...}}
     contents: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
+    consultation = relationship("Consultation")
     files: Mapped[list[CompilationFile]] = relationship(
         back_populates="compilation",
         cascade="all, delete-orphan",

@@ -156,6 +156,24 @@ def publish(compilation_id: int):
     return go_to(url_for("compilations.index", slug=consultation.slug))
 
 
+@bp.post("/compilations/<int:compilation_id>/unpublish")
+@login_required
+def unpublish(compilation_id: int):
+    compilation = db.get_or_404(Compilation, compilation_id)
+    consultation = _consultation_of(compilation, "compilation.manage")
+    if compilation.published_at is not None:
+        services.unpublish(current_user, compilation, utcnow())
+        db.session.commit()
+    flash(
+        _(
+            "Version %(number)d is withdrawn: the public can no longer read or download it.",
+            number=compilation.number,
+        ),
+        "success",
+    )
+    return go_to(url_for("compilations.index", slug=consultation.slug))
+
+
 def _consultation_of(compilation: Compilation, action: str):
     from app.consultations.models import Consultation
 

@@ -306,11 +306,29 @@ def file_path(compilation_file: CompilationFile) -> Path:
 
 
 def publish(user, compilation: Compilation, now: datetime) -> None:
-    """The public edition appears on the consultation page; the consultation is compiled."""
+    """The public edition appears on the consultation page and is readable and searchable
+    as passages (replacing an earlier version's); the consultation is compiled."""
+    from app.reading.publishing import refresh_published_passages
+
     compilation.published_at = now
     consultation = db.session.get(Consultation, compilation.consultation_id)
     consultation.compiled_at = consultation.compiled_at or now
+    db.session.flush()
+    refresh_published_passages(consultation.id)
     record_event(user, "compilation.published", consultation, now=now, version=compilation.number)
+
+
+def unpublish(user, compilation: Compilation, now: datetime) -> None:
+    """Withdraw a version from the public: its files are for staff again, and its passages
+    leave the reading pages, the search and the open data (the latest version still
+    published, if any, takes their place)."""
+    from app.reading.publishing import refresh_published_passages
+
+    compilation.published_at = None
+    db.session.flush()
+    refresh_published_passages(compilation.consultation_id)
+    consultation = db.session.get(Consultation, compilation.consultation_id)
+    record_event(user, "compilation.unpublished", consultation, now=now, version=compilation.number)
 
 
 def record_download(user, compilation_file: CompilationFile, role: str, now: datetime) -> None:

@@ -163,7 +163,7 @@ def seed_canaries(now: datetime, password: str) -> Plan:
     )
     db.session.flush()
     submissions = _submissions(seed, consultation, second, orgs)
-    _compile(seed, consultation)
+    compilation_id = _compile(seed, consultation)
     _outcome(seed, submissions)
     _board(seed, consultation, orgs)
     report_id = _report(seed, consultation)
@@ -171,7 +171,7 @@ def seed_canaries(now: datetime, password: str) -> Plan:
     return Plan(
         seed.accounts,
         _rules(),
-        _seeds(consultation, second, orgs, submissions, report_id),
+        _seeds(consultation, second, orgs, submissions, report_id, compilation_id),
     )
 
 
@@ -289,7 +289,7 @@ def _submissions(seed: Seeder, consultation, second, orgs) -> dict[str, Submissi
     return {"anonymous": anonymous, "confidential": confidential, "named": named, "draft": draft}
 
 
-def _compile(seed: Seeder, consultation) -> None:
+def _compile(seed: Seeder, consultation) -> int:
     from app.compilations.services import build_compilation, publish
 
     facilitator = seed.users["facilitator"]
@@ -297,6 +297,7 @@ def _compile(seed: Seeder, consultation) -> None:
         consultation, "question", "en", facilitator.id, None, lambda f, s: None, now=seed.now
     )
     publish(facilitator, compilation, seed.now)
+    return compilation.id
 
 
 def _outcome(seed: Seeder, submissions) -> None:
@@ -412,7 +413,7 @@ def _rules() -> list[Rule]:
     ]
 
 
-def _seeds(consultation, second, orgs, submissions, report_id: int) -> list[str]:
+def _seeds(consultation, second, orgs, submissions, report_id: int, compilation_id: int):
     """Where the crawl starts: the entry pages, and every canary object asked for by its id,
     as an attacker who guesses ids would."""
     pages = [
@@ -436,6 +437,22 @@ def _seeds(consultation, second, orgs, submissions, report_id: int) -> list[str]
         f"/consultations/{consultation.slug}/outcome.json",
         f"/consultations/{second.slug}",
         f"/safety/reports/{report_id}",
+        # Published inputs: reading, search (for every canary text) and open data.
+        "/read",
+        f"/read/consultations/{consultation.slug}",
+        f"/read/consultations/{second.slug}",
+        "/read/objectives/6",
+        "/read/languages/en",
+        "/read/places/PH",
+        "/search?q=Canary",
+        "/search?q=Canary+confidential+testimony",
+        "/search?q=Canary+draft",
+        "/search?q=Canary&consultation=" + consultation.slug,
+        "/api/v1/compilations",
+        f"/api/v1/compilations/{compilation_id}",
+        f"/api/v1/outcomes/{consultation.slug}",
+        f"/api/v1/outcomes/{second.slug}",
+        "/api/v1/feed.atom",
     ]
     for submission in submissions.values():
         base = f"/submissions/{submission.id}"

@@ -1,0 +1,49 @@
+"""The search form: a GET form whose fields are the URL's filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SearchField, SelectField
+
+from app.consultations.forms import level_choices
+from app.forms import FastSelect, Form, max_length, options, strip
+from app.reading.search import MAX_QUERY, Filters
+from app.reference import gcm
+
+
+class SearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Words to find"), validators=[max_length(MAX_QUERY)], filters=[strip])
+    consultation = SelectField(_l("Consultation"), default="")
+    objective = SelectField(_l("Objective"), default="", widget=FastSelect("objectives-all"))
+    place = SelectField(_l("Country or area"), default="")
+    language = SelectField(_l("Language"), default="")
+    level = SelectField(_l("Review level"), default="", widget=FastSelect("levels-all"))
+
+    FILTERS = ("q", "consultation", "objective", "place", "language", "level")
+
+    def __init__(self, *args, published=None, **kwargs):
+        """`published`: the consultations, places and languages that have passages."""
+        super().__init__(*args, **kwargs)
+        everything = options([("", _l("All"))])
+        consultations, places, languages = published or ([], [], [])
+        self.consultation.choices = everything + options(consultations)
+        self.objective.choices = everything + options(
+            (str(o.number), o.short_label) for o in gcm.objectives()
+        )
+        self.place.choices = everything + options(places)
+        self.language.choices = everything + options(languages)
+        self.level.choices = everything + level_choices()
+
+    def filters(self) -> Filters:
+        objective = self.objective.data
+        return Filters(
+            q=self.q.data or "",
+            consultation=self.consultation.data or "",
+            objective=int(objective) if objective else None,
+            place=self.place.data or "",
+            language=self.language.data or "",
+            level=self.level.data or "",
+        )

@@ -1,0 +1,129 @@
+"""What has been published, for the reading index and the search form's choices.
+
+These lists change only when something is published or withdrawn, and they cost a few
+scans of the passages: they are kept in the page cache (app/pagecache.py), which forgets
+them at the next change that visitors could see (a publication, a consultation taken off
+the site), and are the same for everyone who reads in the same language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from app.consultations.models import Consultation
+from app.extensions import db
+from app.reading.models import PassageObjective, PassagePlace, PublishedPassage
+from app.reference import language_name_in_reader_language
+from app.reference.regions import area_name
+
+
+def public_consultation(slug: str) -> Consultation:
+    """A consultation on the public site, else 404: for everyone alike, staff included."""
+    from flask import abort
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None or not consultation.published:
+        abort(404)
+    return consultation
+
+
+def _public():
+    return (
+        select(PublishedPassage.id)
+        .join(Consultation, Consultation.id == PublishedPassage.consultation_id)
+        .where(Consultation.published.is_(True))
+    )
+
+
+def published_consultations() -> list[tuple[Consultation, int]]:
+    """Public consultations with passages, and how many, the latest published first."""
+    counts = dict(
+        db.session.execute(
+            select(PublishedPassage.consultation_id, func.count()).group_by(
+                PublishedPassage.consultation_id
+            )
+        ).all()
+    )
+    if not counts:
+        return []
+    found = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.id.in_(counts), Consultation.published.is_(True))
+        .order_by(Consultation.compiled_at.desc(), Consultation.id)
+    )
+    return [(c, counts[c.id]) for c in found]
+
+
+def objective_counts() -> dict[int, int]:
+    rows = db.session.execute(
+        select(PassageObjective.number, func.count())
+        .where(PassageObjective.passage_id.in_(_public()))
+        .group_by(PassageObjective.number)
+    )
+    return dict(rows.all())
+
+
+def place_counts() -> list[tuple[str, str, int]]:
+    """(code, name in the reader's language, passages), by name."""
+    rows = db.session.execute(
+        select(PassagePlace.code, func.count())
+        .where(PassagePlace.passage_id.in_(_public()))
+        .group_by(PassagePlace.code)
+    )
+    return sorted(((code, area_name(code), n) for code, n in rows), key=lambda r: r[1])
+
+
+def language_counts() -> list[tuple[str, str, int]]:
+    rows = db.session.execute(
+        select(PublishedPassage.language, func.count())
+        .where(PublishedPassage.id.in_(_public()))
+        .group_by(PublishedPassage.language)
+    )
+    named = ((code, language_name_in_reader_language(code), n) for code, n in rows)
+    return sorted(named, key=lambda r: r[1])
+
+
+def search_choices() -> tuple[list, list, list]:
+    """The choices of the search form: only what has been published."""
+
+    def choices() -> list:
+        consultations = [(c.slug, c.title) for c, _n in published_consultations()]
+        places = [(code, name) for code, name, _n in place_counts()]
+        languages = [(code, name) for code, name, _n in language_counts()]
+        return [consultations, places, languages]
+
+    consultations, places, languages = kept("search-choices", choices)
+    return consultations, places, languages
+
+
+def facets() -> dict:
+    """The lists of the reading index: consultations (slug, title, review, passages),
+    objectives, places and languages with their passages."""
+
+    def lists() -> dict:
+        from app.consultations.template_helpers import review_label
+
+        return {
+            "consultations": [
+                (c.slug, c.title, review_label(c.review), n) for c, n in published_consultations()
+            ],
+            "objectives": sorted(objective_counts().items()),
+            "places": place_counts(),
+            "languages": language_counts(),
+        }
+
+    return kept("reading-facets", lists)
+
+
+def kept(name: str, compute: Callable[[], object]):
+    """`compute()` (plain JSON data), kept in the page cache until visitors' pages change."""
+    from app.pagecache import PUBLIC, page_cache
+
+    cache = page_cache()
+    if cache is None:
+        return compute()
+    blocks = cache.fetch(PUBLIC, ("reading", name), lambda: {"data": json.dumps(compute())})
+    return json.loads(str(blocks["data"]))

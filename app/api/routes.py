@@ -17,7 +17,7 @@ from app.compilations.models import Compilation
 from app.extensions import db
 from app.outcomes import exports
 from app.outcomes import services as outcomes
-from app.outcomes.routes import cite
+from app.outcomes.template_helpers import cite
 from app.pagination import requested_page
 from app.reading.queries import public_consultation
 

@@ -13,15 +13,10 @@ from app.files.uploads import store_from_form
 from app.outcomes import bp, exports, services
 from app.outcomes.forms import OutcomeDocumentForm, UptakeForm
 from app.outcomes.models import OutcomeDocument
+from app.outcomes.template_helpers import cite
 from app.submissions.loading import load_submission
 from app.timeutil import utcnow
 from app.web import go_to, render
-
-
-def cite(submission, paragraph: int | None) -> str:
-    """How a submission (and a paragraph of it) is cited in the compiled inputs."""
-    reference = f"S-{submission.id:03}"
-    return f"{reference} ¶{paragraph}" if paragraph else reference
 
 
 @bp.get("/consultations/<slug>/outcome")

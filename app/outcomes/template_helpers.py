@@ -15,3 +15,10 @@ def uptakes_of_submission(submission) -> list:
     from app.outcomes.services import uptakes_of
 
     return uptakes_of([submission.id]).get(submission.id, [])
+
+
+@bp.app_template_global()
+def cite(submission, paragraph: int | None) -> str:
+    """How a submission (and a paragraph of it) is cited in the compiled inputs."""
+    reference = f"S-{submission.id:03}"
+    return f"{reference} ¶{paragraph}" if paragraph else reference

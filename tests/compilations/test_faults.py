@@ -222,3 +222,45 @@ def test_any_failure_leaves_no_scratch_folder(app, scenario, signed_in_client, d
     assert not db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "server.out_of_space")
     ).all()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """COMPILATION_DIR on a real 5 MB tmpfs, nearly full (needs the right to mount)."""
+    mountpoint = tmp_path / "small"
+    mountpoint.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mountpoint)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        from tests.conftest import need_service
+
+        need_service("a tmpfs mount", mounted.stderr.strip() or "mount failed")
+    try:
+        free = os.statvfs(mountpoint).f_bavail * os.statvfs(mountpoint).f_frsize
+        with open(mountpoint / "filler", "wb") as filler:
+            filler.write(b"\0" * (free - 64 * 1024))  # 64 KB left: less than any compilation
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def test_a_real_full_disk_fails_cleanly_and_frees_its_scratch_space(
+    app, scenario, signed_in_client, db, small_disk
+):
+    free_before = os.statvfs(small_disk).f_bavail
+    old = app.config["COMPILATION_DIR"]
+    app.config["COMPILATION_DIR"] = str(small_disk)
+    try:
+        staff = signed_in_client(scenario.facilitator)
+        response = _start(staff, scenario.consultation)
+        page = staff.get(response.headers["Location"]).get_data(as_text=True)
+    finally:
+        app.config["COMPILATION_DIR"] = old
+    run = _the_run(db)
+    assert (run.state, run.error) == ("failed", "NoSpace")
+    assert "The server ran out of space. Tell the administrator." in page
+    assert not (small_disk / ".building" / run.id).exists()
+    assert os.statvfs(small_disk).f_bavail == free_before  # the space is back

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 
 from app.extensions import htmx
 from app.pagecache import page_cache
@@ -165,14 +166,34 @@ HTMX_CONFIG = {
 }
 
 
+def user_text(value, lang: str | None = None) -> Markup:
+    """Text people wrote (a title, a name, a point on a board), isolated from the page's own
+    direction: `<bdi>` finds the direction from the text, so "Do you recommend?" stays in
+    order in an Arabic page. `lang` names the text's language when it is known."""
+    if value is None or value == "":
+        return Markup("")
+    attribute = Markup(' lang="{}"').format(lang) if lang else ""
+    return Markup("<bdi{}>{}</bdi>").format(attribute, value)
+
+
+def user_attrs(lang: str | None = None) -> Markup:
+    """Attributes for an element that holds people's text: its own direction and language."""
+    if lang:
+        return Markup(' lang="{}" dir="auto"').format(lang)
+    return Markup(' dir="auto"')
+
+
 def register_template_helpers(app: Flask) -> None:
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
     from app.text import render_markdown
 
-    app.jinja_env.globals.update(static_url=static_url, may=may, mail_enabled=mail_enabled)
+    app.jinja_env.globals.update(
+        static_url=static_url, may=may, mail_enabled=mail_enabled, user_attrs=user_attrs
+    )
     app.jinja_env.filters.update(
+        bidi=user_text,
         markdown=render_markdown,
         country_name=country_name,
         language_label=language_name_in_reader_language,

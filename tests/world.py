@@ -114,7 +114,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
     )
     other_org = make_org(people["other_owner"])
     make_org(people["unlisted_owner"], listed=False)
-    consultation = make_consultation(facilitator=people["facilitator"])
+    consultation = make_consultation(facilitator=people["facilitator"], languages=("en", "ar"))
     make_consultation(facilitator=people["other_facilitator"])
     join_consultation(consultation, target)
     document = ConsultationDocument(file=tiny_pdf(people["facilitator"]), title="Background")
@@ -164,6 +164,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "other_org_id": other_org.id,
         "submission_id": submission.id,
         "key": "q1",
+        "language": "ar",
         **extras,
     }
 

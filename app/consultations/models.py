@@ -201,9 +201,16 @@ class GuidingQuestion(db.Model):
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
     def text(self, language: str | None = None) -> dict[str, str]:
+        return self.text_and_language(language)[0]
+
+    def text_and_language(self, language: str | None = None) -> tuple[dict[str, str], str]:
+        """The question in the reader's language when present, else the original, with the
+        language it is written in."""
         wanted = language or str(get_locale())
+        if self.texts.get(wanted):
+            return self.texts[wanted], wanted
         original = self.consultation.original_language
-        return self.texts.get(wanted) or self.texts.get(original, {})
+        return self.texts.get(original, {}), original
 
 
 class ConsultationStaff(db.Model):

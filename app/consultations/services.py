@@ -144,6 +144,30 @@ def set_translation(consultation: Consultation, language: str, title: str, descr
     consultation.search_text = _search_text(consultation)
 
 
+def set_all_translations(consultation: Consultation, sessions, language: str, values) -> None:
+    """Save every text of a consultation in one language (see forms.all_texts_form); an
+    empty field removes that text's translation."""
+    if language == consultation.original_language:
+        raise ValueError("the original is edited in the settings")
+    set_translation(consultation, language, values["title"], values["description"])
+    for question in consultation.questions:
+        texts = dict(question.texts)
+        text = values.get(f"q{question.id}_text") or ""
+        if text:
+            texts[language] = {"text": text, "help": values.get(f"q{question.id}_help") or ""}
+        else:
+            texts.pop(language, None)
+        question.texts = texts
+    for session in sessions:
+        titles = dict(session.title_texts or {})
+        title = values.get(f"s{session.id}_title") or ""
+        if title:
+            titles[language] = title
+        else:
+            titles.pop(language, None)
+        session.title_texts = titles
+
+
 def set_published(by, consultation: Consultation, published: bool, now: datetime) -> None:
     consultation.published = published
     record_event(

@@ -183,6 +183,24 @@ def user_attrs(lang: str | None = None) -> Markup:
     return Markup(' dir="auto"')
 
 
+_SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+
+
+def file_size(size: int | float) -> str:
+    """A file size in binary units (1 MB = 1,024 KB), as limits are set (UPLOAD_MAX_BYTES is
+    10 × 1,024 × 1,024 bytes: "10 MB", not Jinja's "10.5 MB"), with the unit in the reader's
+    language."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    value, unit = float(size or 0), 0
+    while value >= 1024 and unit < len(_SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    return format_unit(
+        value, _SIZE_UNITS[unit], length="short", format="#,##0.#", locale=str(get_locale())
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
     from app.mail import mail_enabled
     from app.policy import may
@@ -194,6 +212,8 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         bidi=user_text,
+        # Every size on a page, in the same binary units (replaces Jinja's decimal one).
+        filesizeformat=file_size,
         markdown=render_markdown,
         country_name=country_name,
         language_label=language_name_in_reader_language,

@@ -80,9 +80,19 @@ def save_review(by, review: Review | None, now: datetime, **fields) -> Review:
 # --- Consultations ---------------------------------------------------------------------------
 
 
+def _whole_words(slug: str, limit: int) -> str:
+    """At most `limit` characters, cut between words ("...-decent-work", never "-decent-wor");
+    a single word longer than the limit is cut."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if cut and len(cut) < len(slug[: limit + 1]) else slug[:limit]
+
+
 def unique_slug(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "consultation"
+    base = _whole_words(re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-"), 60)
+    base = base or "consultation"
     slug, number = base, 1
     while db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)):
         number += 1

@@ -23,7 +23,7 @@ def test_owner_joins_an_open_consultation(signed_in_client, db):
     db.session.refresh(consultation)
     assert consultation.participation_of(org).joined
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
-    assert f"{org.name} takes part." in page
+    assert f"<bdi>{org.name}</bdi> takes part." in page
 
 
 def test_editors_cannot_join_for_their_organization(signed_in_client, db):

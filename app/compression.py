@@ -83,6 +83,9 @@ def serve_static(filename: str) -> Response:
         response.headers["Content-Encoding"] = encoding
     if compressible:
         response.vary.add("Accept-Encoding")
+    if request.args.get("v"):
+        # A versioned URL never changes: browsers need not even ask again on a reload.
+        response.cache_control.immutable = True
     return response
 
 

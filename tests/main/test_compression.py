@@ -42,6 +42,9 @@ def test_static_files_are_sent_precompressed_when_accepted(client, built_static)
     assert response.mimetype == "text/javascript"
     assert "max-age=31536000" in response.headers["Cache-Control"]
 
+    versioned = _get(client, f"/static/{HTMX}?v=1", "br")
+    assert "immutable" in versioned.headers["Cache-Control"]
+
     response = _get(client, f"/static/{HTMX}", "gzip, deflate")
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.get_data()) == original

@@ -143,6 +143,11 @@ class Consultation(db.Model):
         return self.text()[0].get("title", "")
 
     @property
+    def title_language(self) -> str:
+        """The language `title` is written in (the reader's, or the original)."""
+        return self.text()[1]
+
+    @property
     def requires_verification(self) -> bool:
         """Open consultations take verified organizations; invited ones need no badge."""
         return not self.invitation_only

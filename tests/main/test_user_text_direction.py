@@ -39,6 +39,7 @@ def test_board_points_and_names_are_isolated_in_the_arabic_interface(signed_in_c
     assert "<bdi>Migrant Workers Network</bdi>" in html
     # The untranslated session title says it is English.
     assert 'lang="en" dir="auto">Opening dialogue</a>' in html
+    assert '<bdi lang="en">Decent work</bdi>' in html
 
 
 def test_untranslated_question_in_the_editor_carries_its_language(signed_in_client):

@@ -9,7 +9,7 @@ export HOST PORT
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint format translations catalogs worker db-upgrade clean
+.PHONY: install run test test-sqlite test-postgres lint format translations catalogs static worker db-upgrade clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ install: $(STAMP)
 catalogs: install
 	$(BIN)/pybabel -q compile -d translations
 
+# Brotli and gzip copies of static files, served to browsers that accept them (build products).
+static: install
+	$(BIN)/python -m scripts.precompress
+
 db-upgrade: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 
-run: catalogs db-upgrade
+run: catalogs static db-upgrade
 	$(FLASK) demo-data --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 worker: catalogs

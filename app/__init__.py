@@ -65,8 +65,10 @@ def register_database_pragmas(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    from app.compression import register_compression
     from app.security import register_security_headers, silence_access_logs
 
+    register_compression(app)
     register_security_headers(app)
     silence_access_logs()
 

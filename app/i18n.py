@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -66,12 +66,39 @@ def in_zone(moment: datetime, zone: str, fmt: str = "medium") -> str:
 def _in_zone(moment: datetime, zone: str, fmt: str, locale: str) -> str:
     # Babel takes about 40 µs per call, and tables repeat the same moment on every row
     # (the consultation's deadline on the dashboard).
-    text = babel_dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=locale)
-    return f"{text} ({zone})"
+    text = format_moment(moment, ZoneInfo(zone), fmt, locale)
+    return f"{text} ({zone_label(zone, locale)})"
+
+
+def format_moment(moment: datetime, zone: ZoneInfo, fmt: str, locale: str) -> str:
+    """A date and time as people read them: "medium" is the medium date with the short time
+    (no seconds); the other formats are Babel's."""
+    if fmt != "medium":
+        return babel_dates.format_datetime(moment, fmt, tzinfo=zone, locale=locale)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(zone)
+    pattern = babel_dates.get_datetime_format("medium", locale=locale).replace("'", "")
+    return pattern.replace(
+        "{0}", babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
+    ).replace("{1}", babel_dates.format_date(local.date(), "medium", locale=locale))
+
+
+@lru_cache(maxsize=1024)
+def zone_label(zone: str, locale: str) -> str:
+    """A time zone as people know it, in their language: its main city ("Bangkok",
+    "بانكوك"), not its identifier ("Asia/Bangkok")."""
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return babel_dates.get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        return zone
 
 
 def in_reader_zone(moment: datetime, fmt: str = "medium") -> str:
-    return format_datetime(moment, fmt)
+    if fmt != "medium":
+        return format_datetime(moment, fmt)
+    return format_moment(moment, ZoneInfo(str(get_timezone())), fmt, str(get_locale()))
 
 
 _ZONES: list[str] | None = None
@@ -97,4 +124,5 @@ def register_i18n(app: Flask) -> None:
         }
 
     app.jinja_env.filters["in_zone"] = in_zone
+    app.jinja_env.filters["zone_label"] = lambda zone: zone_label(zone, str(get_locale()))
     app.jinja_env.filters["datetime"] = in_reader_zone

@@ -45,9 +45,10 @@ def register_security_headers(app: Flask) -> None:
         if response.status_code == 304:
             # No body, nothing to render: only what caches need. This keeps the answer to
             # an unchanged live-board poll small on metered phone data.
-            if _is_private_response():
+            if is_private_response():
                 headers["Cache-Control"] = "no-store"
-            response.vary.add("Cookie")
+            if request.endpoint != "static":
+                response.vary.add("Cookie")
             return response
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["Referrer-Policy"] = "no-referrer"
@@ -58,16 +59,18 @@ def register_security_headers(app: Flask) -> None:
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if app.config["PRODUCTION"]:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if _is_private_response() or "attachment" in headers.get("Content-Disposition", ""):
+        if is_private_response() or "attachment" in headers.get("Content-Disposition", ""):
             # Pages for signed-in people and downloads stay out of every cache, including
             # the phone's: a kept file shows what a person took an interest in.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
-        response.vary.add("Cookie")
+        if request.endpoint != "static":
+            # Static files are the same for everyone: caches keep one copy, not one per person.
+            response.vary.add("Cookie")
         return response
 
 
-def _is_private_response() -> bool:
+def is_private_response() -> bool:
     from flask_login import current_user
 
     if request.endpoint == "static":

@@ -45,7 +45,12 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)
+    # Each block finds its own direction: an English paragraph in an Arabic text (or page)
+    # keeps its words and punctuation in order.
+    return Markup(_BLOCKS.sub(r'<\1 dir="auto">', clean))
+
+
+_BLOCKS = re.compile(r"<(p|li|blockquote|h[3-6]|pre)>")
 
 
 def word_count(text: str | None) -> int:

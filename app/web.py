@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 
 from app.extensions import htmx
 from app.pagecache import page_cache
@@ -165,14 +166,54 @@ HTMX_CONFIG = {
 }
 
 
+def user_text(value, lang: str | None = None) -> Markup:
+    """Text people wrote (a title, a name, a point on a board), isolated from the page's own
+    direction: `<bdi>` finds the direction from the text, so "Do you recommend?" stays in
+    order in an Arabic page. `lang` names the text's language when it is known."""
+    if value is None or value == "":
+        return Markup("")
+    attribute = Markup(' lang="{}"').format(lang) if lang else ""
+    return Markup("<bdi{}>{}</bdi>").format(attribute, value)
+
+
+def user_attrs(lang: str | None = None) -> Markup:
+    """Attributes for an element that holds people's text: its own direction and language."""
+    if lang:
+        return Markup(' lang="{}" dir="auto"').format(lang)
+    return Markup(' dir="auto"')
+
+
+_SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+
+
+def file_size(size: int | float) -> str:
+    """A file size in binary units (1 MB = 1,024 KB), as limits are set (UPLOAD_MAX_BYTES is
+    10 × 1,024 × 1,024 bytes: "10 MB", not Jinja's "10.5 MB"), with the unit in the reader's
+    language."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    value, unit = float(size or 0), 0
+    while value >= 1024 and unit < len(_SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    return format_unit(
+        value, _SIZE_UNITS[unit], length="short", format="#,##0.#", locale=str(get_locale())
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
     from app.text import render_markdown
 
-    app.jinja_env.globals.update(static_url=static_url, may=may, mail_enabled=mail_enabled)
+    app.jinja_env.globals.update(
+        static_url=static_url, may=may, mail_enabled=mail_enabled, user_attrs=user_attrs
+    )
     app.jinja_env.filters.update(
+        bidi=user_text,
+        # Every size on a page, in the same binary units (replaces Jinja's decimal one).
+        filesizeformat=file_size,
         markdown=render_markdown,
         country_name=country_name,
         language_label=language_name_in_reader_language,

@@ -109,6 +109,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("consultations.edit", "POST"): RUNS,
     ("consultations.publish", "POST"): RUNS,
     ("consultations.translation", "POST"): RUNS,
+    ("consultations.translate", "GET"): RUNS,
+    ("consultations.translate", "POST"): RUNS,
     ("consultations.add_question", "POST"): RUNS,
     ("consultations.edit_question", "GET"): RUNS,
     ("consultations.edit_question", "POST"): RUNS,

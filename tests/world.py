@@ -114,7 +114,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
     )
     other_org = make_org(people["other_owner"])
     make_org(people["unlisted_owner"], listed=False)
-    consultation = make_consultation(facilitator=people["facilitator"])
+    consultation = make_consultation(facilitator=people["facilitator"], languages=("en", "ar"))
     make_consultation(facilitator=people["other_facilitator"])
     join_consultation(consultation, target)
     document = ConsultationDocument(file=tiny_pdf(people["facilitator"]), title="Background")
@@ -166,7 +166,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "key": "q1",
         "objective": 6,
         "place": "PH",
-        "language": "en",
+        "language": "ar",
         **extras,
     }
 

@@ -243,7 +243,7 @@ def register_session_rules(app: Flask) -> None:
 
     @app.before_request
     def enforce_staff_two_factor():
-        if not current_user.is_authenticated or request.endpoint in _ALLOWED_BEFORE_TWO_FACTOR:
+        if request.endpoint in _ALLOWED_BEFORE_TWO_FACTOR or not current_user.is_authenticated:
             return None
         if current_user.needs_two_factor and not current_user.has_two_factor:
             if request.endpoint is None:

@@ -14,6 +14,7 @@ from app.consultations.forms import (
     QuestionForm,
     ReviewForm,
     TranslationForm,
+    all_texts_form,
 )
 from app.consultations.loading import load_consultation
 from app.consultations.models import ConsultationDocument, GuidingQuestion, Review
@@ -23,6 +24,7 @@ from app.files.services import remove_attached
 from app.files.uploads import store_from_form
 from app.policy import require
 from app.reference import language_name_in_reader_language
+from app.sessions.models import ConsultationSession
 from app.timeutil import local_to_utc, utc_to_local, utcnow
 from app.web import go_to, render
 
@@ -203,6 +205,37 @@ def translation(slug: str):
     db.session.commit()
     flash(_("The translation is saved."), "success")
     return go_to(url_for("consultations.edit", slug=slug))
+
+
+@bp.route("/consultations/<slug>/translations/<language>", methods=["GET", "POST"])
+@login_required
+def translate(slug: str, language: str):
+    """Every text of the consultation in one of its other languages, on one page."""
+    consultation = load_consultation(slug, "consultation.edit")
+    if (
+        language not in consultation.accepted_languages
+        or language == consultation.original_language
+    ):
+        abort(404)
+    sessions = db.session.scalars(
+        select(ConsultationSession)
+        .where(ConsultationSession.consultation_id == consultation.id)
+        .order_by(ConsultationSession.starts_at)
+    ).all()
+    form = all_texts_form(consultation, sessions, language)
+    if not (form.validate_on_submit() and form.check_title()):
+        status = 422 if form.is_submitted() else 200
+        return render(
+            "consultations/translate.html",
+            status=status,
+            form=form,
+            consultation=consultation,
+            language=language,
+        )
+    services.set_all_translations(consultation, sessions, language, form.data)
+    db.session.commit()
+    flash(_("The translation is saved."), "success")
+    return go_to(url_for("consultations.view", slug=slug))
 
 
 # --- Questions -------------------------------------------------------------------------------

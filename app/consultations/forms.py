@@ -178,6 +178,89 @@ class TranslationForm(Form):
         self.language.choices = options(languages)
 
 
+def all_texts_form(consultation, sessions, language: str, formdata=None) -> Form:
+    """Every text of a consultation in one language: title, description, each guiding
+    question with its help, each session title. Empty fields are texts left untranslated."""
+
+    class AllTexts(Form):
+        pass
+
+    original = consultation.original_language
+    text = consultation.texts.get(original, {})
+    translated = consultation.texts.get(language, {})
+
+    def add(name, field_class, label, limit, value, original_text, rows=None):
+        field = field_class(
+            label,
+            validators=[max_length(limit)],
+            filters=[strip],
+            default=value or "",
+            render_kw={"rows": rows} if rows else {},
+        )
+        setattr(AllTexts, name, field)
+        originals[name] = original_text or ""
+
+    originals: dict[str, str] = {}
+    add("title", StringField, _l("Title"), 200, translated.get("title"), text.get("title"))
+    add(
+        "description",
+        TextAreaField,
+        _l("Description"),
+        10000,
+        translated.get("description"),
+        text.get("description"),
+        rows=6,
+    )
+    for number, question in enumerate(consultation.questions, start=1):
+        mine, theirs = question.texts.get(language, {}), question.texts.get(original, {})
+        add(
+            f"q{question.id}_text",
+            TextAreaField,
+            _l("Question %(number)d", number=number),
+            1000,
+            mine.get("text"),
+            theirs.get("text"),
+            rows=3,
+        )
+        add(
+            f"q{question.id}_help",
+            TextAreaField,
+            _l("Help for writers, question %(number)d", number=number),
+            2000,
+            mine.get("help"),
+            theirs.get("help"),
+            rows=3,
+        )
+    for session in sessions:
+        add(
+            f"s{session.id}_title",
+            StringField,
+            _l("Session title"),
+            200,
+            (session.title_texts or {}).get(language),
+            session.title,
+        )
+    form = AllTexts(formdata=formdata) if formdata is not None else AllTexts()
+    form.originals = originals
+    form.original_language = original
+
+    def check_title(field_form):
+        # A translation of the description or of a question needs the title: a page in that
+        # language starts with it.
+        if field_form.title.data:
+            return True
+        others = [
+            f.data for name, f in field_form._fields.items() if name not in ("title", "csrf_token")
+        ]
+        if any(others):
+            field_form.title.errors = [*field_form.title.errors, _l("Translate the title too.")]
+            return False
+        return True
+
+    form.check_title = lambda: check_title(form)
+    return form
+
+
 class QuestionForm(Form):
     text = TextAreaField(
         _l("Question"),

@@ -143,6 +143,11 @@ class Consultation(db.Model):
         return self.text()[0].get("title", "")
 
     @property
+    def title_language(self) -> str:
+        """The language `title` is written in (the reader's, or the original)."""
+        return self.text()[1]
+
+    @property
     def requires_verification(self) -> bool:
         """Open consultations take verified organizations; invited ones need no badge."""
         return not self.invitation_only
@@ -201,9 +206,16 @@ class GuidingQuestion(db.Model):
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
     def text(self, language: str | None = None) -> dict[str, str]:
+        return self.text_and_language(language)[0]
+
+    def text_and_language(self, language: str | None = None) -> tuple[dict[str, str], str]:
+        """The question in the reader's language when present, else the original, with the
+        language it is written in."""
         wanted = language or str(get_locale())
+        if self.texts.get(wanted):
+            return self.texts[wanted], wanted
         original = self.consultation.original_language
-        return self.texts.get(wanted) or self.texts.get(original, {})
+        return self.texts.get(original, {}), original
 
 
 class ConsultationStaff(db.Model):

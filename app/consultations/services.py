@@ -81,9 +81,19 @@ def save_review(by, review: Review | None, now: datetime, **fields) -> Review:
 # --- Consultations ---------------------------------------------------------------------------
 
 
+def _whole_words(slug: str, limit: int) -> str:
+    """At most `limit` characters, cut between words ("...-decent-work", never "-decent-wor");
+    a single word longer than the limit is cut."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if cut and len(cut) < len(slug[: limit + 1]) else slug[:limit]
+
+
 def unique_slug(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "consultation"
+    base = _whole_words(re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-"), 60)
+    base = base or "consultation"
     slug, number = base, 1
     while db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)):
         number += 1
@@ -143,6 +153,30 @@ def set_translation(consultation: Consultation, language: str, title: str, descr
         texts.pop(language, None)
     consultation.texts = texts
     consultation.search_text = _search_text(consultation)
+
+
+def set_all_translations(consultation: Consultation, sessions, language: str, values) -> None:
+    """Save every text of a consultation in one language (see forms.all_texts_form); an
+    empty field removes that text's translation."""
+    if language == consultation.original_language:
+        raise ValueError("the original is edited in the settings")
+    set_translation(consultation, language, values["title"], values["description"])
+    for question in consultation.questions:
+        texts = dict(question.texts)
+        text = values.get(f"q{question.id}_text") or ""
+        if text:
+            texts[language] = {"text": text, "help": values.get(f"q{question.id}_help") or ""}
+        else:
+            texts.pop(language, None)
+        question.texts = texts
+    for session in sessions:
+        titles = dict(session.title_texts or {})
+        title = values.get(f"s{session.id}_title") or ""
+        if title:
+            titles[language] = title
+        else:
+            titles.pop(language, None)
+        session.title_texts = titles
 
 
 def set_published(by, consultation: Consultation, published: bool, now: datetime) -> None:

@@ -88,7 +88,7 @@ def add_organizations(demo: DemoData, count: int) -> list[Organization]:
             kind=kind,
             listed=listed,
             verification=verification,
-            description=f"{name} supports migrant workers and their families.\\n\\n"
+            description=f"{name} supports migrant workers and their families.\n\n"
             "We run a help desk, train peer leaders, and document abuses.",
             contact=f"contact@{index + 1}.demo.example.org",
             created_at=demo.now,

@@ -12,7 +12,16 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from app.forms import FastSelect, Form, email_address, max_length, options, required, strip
+from app.forms import (
+    FastSelect,
+    Form,
+    RegionChecklist,
+    email_address,
+    max_length,
+    options,
+    required,
+    strip,
+)
 from app.organizations.models import KIND_LABELS, MEMBER_ROLE_LABELS
 from app.reference import country_choices, language_choices
 
@@ -34,8 +43,8 @@ class OrganizationForm(Form):
     kind = SelectField(_l("Kind of organization"), validators=[required()])
     countries = SelectMultipleField(
         _l("Countries where you work"),
-        widget=FastSelect("countries", multiple=True),
-        description=_l("Choose one or more. On a computer, hold Ctrl to choose several."),
+        widget=RegionChecklist(),
+        description=_l("Tick one or more."),
         validators=[required()],
     )
     languages = SelectMultipleField(

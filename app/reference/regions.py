@@ -67,3 +67,21 @@ def area_chain(countries) -> list[str]:
 def area_name(code: str) -> str:
     """A region's name in the reader's language."""
     return _locale().territories.get(code, code)
+
+
+def grouped_countries(labels: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Country codes grouped by continent, in the reader's language: [(continent name,
+    [codes sorted by name])], continents sorted by name, places in no continent last."""
+    from flask_babel import gettext
+
+    groups: dict[str, list[str]] = {}
+    for code in labels:
+        continent = _SUBREGION_TO_CONTINENT.get(_COUNTRY_TO_SUBREGION.get(code, ""), "")
+        groups.setdefault(continent, []).append(code)
+    named = sorted(
+        ((area_name(continent), codes) for continent, codes in groups.items() if continent),
+        key=lambda group: group[0],
+    )
+    if "" in groups:
+        named.append((gettext("Other places"), groups[""]))
+    return [(name, sorted(codes, key=lambda code: labels[code])) for name, codes in named]

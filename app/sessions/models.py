@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -34,6 +35,11 @@ class ConsultationSession(db.Model):
         ForeignKey("consultations.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(200))
+    # Translations of the title, {language: title}; the title is in the consultation's
+    # original language.
+    title_texts: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     format: Mapped[str] = mapped_column(String(12), default="online")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -52,6 +58,14 @@ class ConsultationSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consultation = relationship("Consultation")
+
+    def title_and_language(self, language: str | None = None) -> tuple[str, str]:
+        """The title in the reader's language when translated, else the original, with the
+        language it is written in."""
+        wanted = language or str(get_locale())
+        if (self.title_texts or {}).get(wanted):
+            return self.title_texts[wanted], wanted
+        return self.title, self.consultation.original_language
 
     def state(self, now: datetime) -> str:
         """upcoming, live, ended or cancelled."""

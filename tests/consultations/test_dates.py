@@ -58,7 +58,8 @@ def test_states_follow_the_dates(db):
 def test_dates_shown_in_the_consultation_zone_and_the_readers(client, signed_in_client):
     consultation = make_consultation(deadline=KATHMANDU_DEADLINE, timezone="Asia/Kathmandu")
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
-    assert "5:00" in page and "(Asia/Kathmandu)" in page
+    assert "5:00 PM (Kathmandu)" in page  # the city people know, no seconds
+    assert "5:00:00" not in page and "Asia/Kathmandu" not in page
     assert f'datetime="{KATHMANDU_DEADLINE.isoformat()}"' in page  # the device adds its own
     reader = make_user()
     reader.timezone = "Asia/Manila"  # UTC+8: 19:15 there
@@ -68,4 +69,14 @@ def test_dates_shown_in_the_consultation_zone_and_the_readers(client, signed_in_
     page = (
         signed_in_client(reader).get(f"/consultations/{consultation.slug}").get_data(as_text=True)
     )
-    assert "7:15" in page and "(Asia/Manila)" in page
+    assert "7:15 PM (Manila)" in page
+
+
+def test_times_read_as_people_read_them_in_arabic(client):
+    """The zone's city in the reader's language, and no seconds."""
+    consultation = make_consultation(deadline=KATHMANDU_DEADLINE, timezone="Asia/Kathmandu")
+    client.post("/language", data={"locale": "ar"})
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "(كاتماندو)" in page
+    assert "Asia/Kathmandu" not in page
+    assert "5:00 م" in page and "5:00:00" not in page

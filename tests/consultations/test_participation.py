@@ -18,12 +18,12 @@ def test_owner_joins_an_open_consultation(signed_in_client, db):
     consultation = make_consultation()
     client = signed_in_client(owner)
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
-    assert f"Join with {org.name}" in page
+    assert f"Join with <bdi>{org.name}</bdi>" in page
     assert _join(client, consultation, org).status_code == 303
     db.session.refresh(consultation)
     assert consultation.participation_of(org).joined
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
-    assert f"{org.name} takes part." in page
+    assert f"<bdi>{org.name}</bdi> takes part." in page
 
 
 def test_editors_cannot_join_for_their_organization(signed_in_client, db):

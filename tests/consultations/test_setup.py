@@ -219,3 +219,52 @@ def test_assigned_staff_without_a_second_factor_cannot_act(signed_in_client, db)
     db.session.commit()
     assert may(facilitator, "consultation.edit", consultation)
     assert may(reviewer, "consultation.view", consultation)
+
+
+def test_every_text_can_be_translated_from_the_consultation_page(signed_in_client, client, db):
+    """Title, description, guiding questions and session titles, in one form; readers of
+    that language see them, and what stays untranslated carries its own language."""
+    from app.sessions.models import ConsultationSession
+    from tests.factories import make_session
+
+    facilitator = make_user(role="facilitator")
+    consultation = make_consultation(
+        facilitator=facilitator, languages=("en", "ar"), title="Decent work", questions=2
+    )
+    session = make_session(consultation, title="Opening dialogue")
+    first, second = consultation.questions
+    staff = signed_in_client(facilitator)
+    page = staff.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    url = f"/consultations/{consultation.slug}/translations/ar"
+    assert f'href="{url}"' in page
+
+    form = staff.get(url).get_data(as_text=True)
+    assert "Opening dialogue" in form and first.text("en")["text"] in form
+    # A question translated without the title: refused, what was typed comes back.
+    refused = staff.post(url, data={f"q{first.id}_text": "ما الذي تغير؟"})
+    assert refused.status_code == 422
+    assert "ما الذي تغير؟" in refused.get_data(as_text=True)
+    assert "Translate the title too." in refused.get_data(as_text=True)
+    saved = staff.post(
+        url,
+        data={
+            "title": "العمل اللائق",
+            "description": "لماذا نسأل.",
+            f"q{first.id}_text": "ما الذي تغير؟",
+            f"s{session.id}_title": "حوار الافتتاح",
+        },
+    )
+    assert saved.status_code in (302, 303)
+    db.session.expire_all()
+    assert db.session.get(ConsultationSession, session.id).title_texts == {"ar": "حوار الافتتاح"}
+
+    client.post("/language", data={"locale": "ar"})
+    arabic = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "العمل اللائق" in arabic and "حوار الافتتاح" in arabic
+    assert '<p lang="ar" dir="auto">ما الذي تغير؟</p>' in arabic
+    # The second question has no Arabic: it is shown in English, marked as English.
+    untranslated = second.text("en")["text"]
+    assert f'<p lang="en" dir="auto">{untranslated}</p>' in arabic
+    # Staff pages of other languages refuse a language the consultation does not accept.
+    assert staff.get(f"/consultations/{consultation.slug}/translations/ne").status_code == 404
+    assert staff.get(f"/consultations/{consultation.slug}/translations/en").status_code == 404

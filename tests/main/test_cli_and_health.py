@@ -76,6 +76,12 @@ def test_demo_data_prints_accounts_and_is_deterministic(app, db):
     assert admin.has_two_factor and admin.totp_secret in result.output
     assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0
     assert db.session.query(User).filter(User.username == "admin").count() == 1
+    # Descriptions hold real paragraphs, not a literal backslash-n.
+    from app.organizations.models import Organization
+
+    descriptions = db.session.scalars(select(Organization.description)).all()
+    assert descriptions and not any("\\n" in (text or "") for text in descriptions)
+    assert any("\n\n" in (text or "") for text in descriptions)
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,29 @@
     });
   }
 
+  // Filter boxes (hidden without JavaScript, shown here): typing hides the items of a long
+  // checkbox list whose label does not contain what was typed, and groups left empty.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function filterBoxes(root) {
+    root.querySelectorAll("input[data-filter]").forEach(function (input) {
+      var list = document.querySelector(input.dataset.filter);
+      if (!list || input.dataset.ready) return;
+      input.dataset.ready = "1";
+      input.closest(".filter-box").hidden = false;
+      input.addEventListener("input", function () {
+        var wanted = fold(input.value.trim());
+        list.querySelectorAll("li").forEach(function (item) {
+          item.hidden = wanted !== "" && fold(item.textContent).indexOf(wanted) === -1;
+        });
+        list.querySelectorAll("[data-filter-group]").forEach(function (group) {
+          group.hidden = !group.querySelector("li:not([hidden])");
+        });
+      });
+    });
+  }
+
   // Copy buttons (hidden without JavaScript, shown here).
   function copyButtons(root) {
     root.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -262,6 +285,7 @@
   function enhance(root) {
     localTimes(root);
     copyButtons(root);
+    filterBoxes(root);
     autosubmit(root);
     setupAutosave(root);
     setupQuoting(root);

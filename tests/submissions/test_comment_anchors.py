@@ -116,9 +116,7 @@ def test_passage_changed_when_the_words_are_gone(signed_in_client, db):
     _save(client, submission, "Recruitment agencies charge high fees. Nobody checks.", base)
     page = _page(client, submission)
     assert "Passage changed" in page and _marks(page) == []
-    assert '<blockquote class="passage-changed">Workers pay back loans for years.</blockquote>' in (
-        page
-    )
+    assert "Workers pay back loans for years.</blockquote>" in (page)
 
 
 def test_repeated_words_keep_the_occurrence_that_was_selected(signed_in_client, db):
@@ -163,7 +161,7 @@ def test_a_quote_with_a_script_is_shown_as_text(signed_in_client, db):
     page = _page(client, submission)  # the editor: the plain text, marked
     assert "<script>alert" not in page
     assert _marks(page)[0][1] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert "<blockquote>&lt;script&gt;alert(1)&lt;/script&gt;</blockquote>" in page
+    assert re.search(r"<blockquote[^>]*>&lt;script&gt;alert\(1\)&lt;/script&gt;</blockquote>", page)
     submission.state = "submitted"
     db.session.commit()
     page = _page(signed_in_client(owner), submission)  # read only: the Markdown, marked

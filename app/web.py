@@ -184,3 +184,20 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def request_context():
         return {"is_htmx": bool(htmx), "htmx_config": HTMX_CONFIG}
+
+    app.after_request(swap_whole_pages_whole)
+
+
+def swap_whole_pages_whole(response: Response) -> Response:
+    """A whole page answered to an htmx request (a form's success page, an error page
+    without a fragment) replaces the page's body instead of nesting inside the part that
+    htmx aimed at: two headers, two footers, two quick-exit buttons never happen."""
+    if not wants_fragment() or response.mimetype != "text/html":
+        return response
+    if response.direct_passthrough or response.is_streamed:
+        return response
+    if not response.get_data()[:64].lstrip().lower().startswith(b"<!doctype html"):
+        return response
+    response.headers["HX-Retarget"] = "body"
+    response.headers["HX-Reswap"] = "innerHTML show:window:top"
+    return response

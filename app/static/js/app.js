@@ -42,6 +42,28 @@
     announce(document.documentElement.dataset.offlineText || "No connection. Nothing was lost; try again.");
   });
 
+  // A whole page answered to an htmx request (the server says HX-Retarget: body): it
+  // replaces the body's content; the page's own settings (the form token htmx sends, the
+  // language and direction) follow it, and the reader starts at its top.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.getResponseHeader("HX-Retarget") !== "body") return;
+    var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var headers = doc.body && doc.body.getAttribute("hx-headers");
+    if (headers) document.body.setAttribute("hx-headers", headers);
+    ["lang", "dir"].forEach(function (name) {
+      var value = doc.documentElement.getAttribute(name);
+      if (value) document.documentElement.setAttribute(name, value);
+    });
+    document.body.dataset.wholePage = "1";
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.body.dataset.wholePage !== "1") return;
+    delete document.body.dataset.wholePage;
+    var main = document.getElementById("main");
+    if (main) main.focus();
+  });
+
   // Polled parts (the live board) send the ETag they were drawn from, so that an unchanged
   // board costs a 304 with no body. They are not redrawn while someone types in them or has
   // a menu open in them; the next poll after that catches up.

@@ -166,6 +166,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("compilations.start", "POST"): RUNS,
     ("compilations.progress", "GET"): RUNS,
     ("compilations.retry_run", "POST"): RUNS,
+    ("compilations.publish", "GET"): RUNS,
     ("compilations.publish", "POST"): RUNS,
     # The world's file is a restricted edition: its consultation's staff only.
     ("compilations.download", "GET"): RUNS | {"un_reviewer"},

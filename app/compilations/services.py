@@ -220,12 +220,21 @@ def file_path(compilation_file: CompilationFile) -> Path:
     return _root() / compilation_file.path
 
 
-def publish(user, compilation: Compilation, now: datetime) -> None:
-    """The public edition appears on the consultation page; the consultation is compiled."""
+def publish(user, compilation: Compilation, now: datetime, *, close_drafting: bool = False) -> None:
+    """The public edition appears on the consultation page. The consultation is marked as
+    compiled (drafting closes) only when the facilitator chose that."""
     compilation.published_at = now
     consultation = db.session.get(Consultation, compilation.consultation_id)
-    consultation.compiled_at = consultation.compiled_at or now
-    record_event(user, "compilation.published", consultation, now=now, version=compilation.number)
+    if close_drafting:
+        consultation.compiled_at = consultation.compiled_at or now
+    record_event(
+        user,
+        "compilation.published",
+        consultation,
+        now=now,
+        version=compilation.number,
+        closed_drafting=close_drafting,
+    )
 
 
 def record_download(user, compilation_file: CompilationFile, role: str, now: datetime) -> None:

@@ -77,7 +77,8 @@ def test_publishing_puts_the_public_edition_on_the_consultation_page(
 ):
     compilation = _compiled(app, scenario)
     staff = signed_in_client(scenario.facilitator)
-    assert staff.post(f"/compilations/{compilation.id}/publish").status_code == 303
+    published = staff.post(f"/compilations/{compilation.id}/publish", data={"confirm": "yes"})
+    assert published.status_code == 303
     page = client.get(f"/consultations/{scenario.consultation.slug}").get_data(as_text=True)
     public = compilation.file("public", "docx")
     assert public.sha256 in page
@@ -86,7 +87,7 @@ def test_publishing_puts_the_public_edition_on_the_consultation_page(
     assert response.status_code == 200
     response.close()
     db.session.refresh(scenario.consultation)
-    assert scenario.consultation.state(utcnow()) == "compiled"
+    assert scenario.consultation.state(utcnow()) != "compiled"  # drafting stays open
 
 
 def test_versions_list_what_changed(app, scenario, db):

@@ -43,6 +43,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("auth.second_factor", "GET"): NOBODY,
     ("auth.second_factor", "POST"): NOBODY,
     ("auth.sign_out", "POST"): EVERYONE,
+    # Quick exit only signs out and leaves: anyone, by link or by script, without a token.
+    ("auth.quick_exit", "GET"): EVERYONE,
+    ("auth.quick_exit", "POST"): EVERYONE,
     ("auth.sign_out_everywhere", "POST"): SIGNED_IN,
     ("auth.reset_request", "GET"): EVERYONE,
     ("auth.reset_request", "POST"): EVERYONE,
@@ -251,7 +254,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
 }
 
 # GET routes that change something (a confirmation link is used up when opened).
-CHANGING_GETS = {"auth.confirm_email"}
+CHANGING_GETS = {"auth.confirm_email", "auth.quick_exit"}  # quick exit signs out
 
 # Form data for routes whose refusal depends on what is posted (which organization).
 POSTED = {

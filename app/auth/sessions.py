@@ -41,6 +41,7 @@ _PASSIVE_VIEWS: set[Callable] = set()
 _ALLOWED_BEFORE_TWO_FACTOR = {
     "static",
     "auth.sign_out",
+    "auth.quick_exit",
     "account.two_factor_setup",
     "account.two_factor_confirm",
     "main.set_language",

@@ -2,13 +2,30 @@
 (function () {
   "use strict";
 
-  // Quick exit: leave at once and replace this page in the history, so Back does not return.
+  // Quick exit: hide everything at once, sign out on the server (which also tells the
+  // browser to forget this site's cache, cookies and storage), then leave for a neutral
+  // site, replacing this page in the history so Back does not return. Without JavaScript
+  // the link does the same through a redirect. Leaving waits for the sign-out at most a
+  // moment: a slow network must not keep the person here.
+  var exiting = false;
   function quickExit(event) {
     var link = document.getElementById("quick-exit");
     if (!link) return;
     if (event) event.preventDefault();
     document.body.hidden = true;
-    window.location.replace(link.href);
+    if (exiting) return;
+    exiting = true;
+    var target = link.dataset.exitUrl || link.href;
+    function leave() { window.location.replace(target); }
+    var timer = window.setTimeout(leave, 1500);
+    try {
+      fetch(link.href, { method: "POST", credentials: "same-origin", keepalive: true, cache: "no-store" })
+        .then(function () { window.clearTimeout(timer); leave(); },
+              function () { window.clearTimeout(timer); leave(); });
+    } catch (error) {
+      window.clearTimeout(timer);
+      window.location.replace(link.href);
+    }
   }
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {

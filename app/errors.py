@@ -97,6 +97,21 @@ def too_many_tries_page():
     return response
 
 
+def _signed_out_on_a_known_page() -> bool:
+    """A signed-out person opened a page of this site (a submission, an editor, a board)
+    that they may not see as they are: they are asked to sign in, whether the id in the
+    address exists or not, so that visitors learn nothing from the answer. Unknown
+    addresses and files stay "not found"; signed-in people still get 403 and 404."""
+    from flask_login import current_user
+
+    return (
+        request.method == "GET"
+        and request.url_rule is not None
+        and request.endpoint not in (None, "static")
+        and not current_user.is_authenticated
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
@@ -118,4 +133,8 @@ def register_error_handlers(app: Flask) -> None:
             return error_page(503 if error.code == 503 else 500, _typed_values())
         if error.code == 429:
             return too_many_tries_page()
+        if error.code in (401, 403, 404) and _signed_out_on_a_known_page():
+            from app.auth.sessions import sign_in_instead
+
+            return sign_in_instead()
         return error_page(error.code if error.code in ERRORS else 400)

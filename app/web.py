@@ -166,12 +166,19 @@ HTMX_CONFIG = {
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.auth.sessions import idle_message, idle_minutes
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
     from app.text import render_markdown
 
-    app.jinja_env.globals.update(static_url=static_url, may=may, mail_enabled=mail_enabled)
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        may=may,
+        mail_enabled=mail_enabled,
+        idle_minutes=idle_minutes,
+        idle_message=idle_message,
+    )
     app.jinja_env.filters.update(
         markdown=render_markdown,
         country_name=country_name,

@@ -28,7 +28,8 @@ WITH_SECOND_FACTOR = {"facilitator", "other_facilitator", "un_reviewer", "focal_
 NOBODY: set[str] = set()
 
 # (endpoint, method) -> roles that are let through. Everyone else must be refused:
-# 403, 404, 401, or (for visitors) a redirect to the sign-in page.
+# 403, 404, 401, or (for visitors) a redirect to the sign-in page. A visitor refused a page
+# (GET) is always sent to sign in, for existing ids and unknown ones alike (issue 14).
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("main.home", "GET"): EVERYONE,
     ("main.privacy", "GET"): EVERYONE,
@@ -358,6 +359,10 @@ class Walk:
         limited = response.status_code == 429
         if response.status_code >= 500 or (refused == allowed and not limited):
             self.wrong.append(f"{role}: {response.status_code}")
+        elif role == "visitor" and method == "GET" and refused and response.status_code >= 400:
+            # A signed-out person (after the idle timeout, say) is sent to sign in, never
+            # told "not found": the same answer whether the id exists or not.
+            self.wrong.append(f"{role}: {response.status_code} instead of going to sign in")
         elif not allowed and writes.committed:
             self.wrong.append(f"{role}: refused but wrote to {sorted(writes.committed)}")
         self.wrong += [f"{role}: {problem}" for problem in header_problems(response, role)]

@@ -47,3 +47,18 @@ def test_any_whole_page_to_htmx_is_retargeted(client, db):
     answer = client.get("/", headers={"HX-Request": "true"})
     assert answer.get_data(as_text=True).lstrip().lower().startswith("<!doctype html>")
     assert answer.headers["HX-Retarget"] == "body"
+
+
+def test_staff_homes_do_not_ask_to_join_an_organization(signed_in_client, db):
+    from tests.factories import make_user
+
+    join = "Join your organization"
+    for role, says in (
+        ("facilitator", "As a facilitator"),
+        ("un-reviewer", "As a UN reviewer"),
+        ("admin", "As an administrator"),
+    ):
+        page = signed_in_client(make_user(role=role)).get("/").get_data(as_text=True)
+        assert join not in page and says in page, role
+    member = signed_in_client(make_user()).get("/").get_data(as_text=True)
+    assert join in member

@@ -66,8 +66,13 @@
     var xhr = event.detail.xhr;
     if (!xhr || xhr.getResponseHeader("HX-Retarget") !== "body") return;
     var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
-    var headers = doc.body && doc.body.getAttribute("hx-headers");
-    if (headers) document.body.setAttribute("hx-headers", headers);
+    if (!doc.body) return;
+    Array.prototype.slice.call(document.body.attributes).forEach(function (attr) {
+      if (!doc.body.hasAttribute(attr.name)) document.body.removeAttribute(attr.name);
+    });
+    Array.prototype.slice.call(doc.body.attributes).forEach(function (attr) {
+      document.body.setAttribute(attr.name, attr.value);
+    });
     ["lang", "dir"].forEach(function (name) {
       var value = doc.documentElement.getAttribute(name);
       if (value) document.documentElement.setAttribute(name, value);
@@ -77,8 +82,81 @@
   document.addEventListener("htmx:afterSettle", function () {
     if (document.body.dataset.wholePage !== "1") return;
     delete document.body.dataset.wholePage;
+    noteActivity();
     var main = document.getElementById("main");
     if (main) main.focus();
+  });
+
+  // Idle timeout: the server signs a person out after N minutes without activity; the
+  // page then hides what it shows and says so, instead of staying on screen for anyone
+  // passing by. Polls are not activity (as on the server). Tabs share the last activity
+  // (a time, nothing else), so a person busy in another tab is not shown this.
+  var IDLE_KEY = "gcm-last-activity";
+  var idleTimer = null;
+  function idleMinutes() {
+    return parseInt(document.body.dataset.idleMinutes || "0", 10);
+  }
+  function lastActivity() {
+    var own = parseInt(document.body.dataset.lastActivity || "0", 10);
+    var shared = 0;
+    try { shared = parseInt(window.localStorage.getItem(IDLE_KEY) || "0", 10); } catch (e) { /* private mode */ }
+    return Math.max(own, shared || 0);
+  }
+  function noteActivity() {
+    if (!idleMinutes()) { window.clearTimeout(idleTimer); return; }
+    var now = Date.now();
+    document.body.dataset.lastActivity = String(now);
+    try { window.localStorage.setItem(IDLE_KEY, String(now)); } catch (e) { /* private mode */ }
+    scheduleIdle();
+  }
+  function scheduleIdle() {
+    window.clearTimeout(idleTimer);
+    var minutes = idleMinutes();
+    if (!minutes) return;
+    var due = lastActivity() + minutes * 60000 - Date.now();
+    idleTimer = window.setTimeout(function () {
+      if (lastActivity() + minutes * 60000 > Date.now() + 1000) { scheduleIdle(); return; }
+      showSignedOut();
+    }, Math.max(0, due));
+  }
+  function showSignedOut() {
+    var main = document.getElementById("main");
+    if (!main || document.getElementById("signed-out")) return;
+    var body = document.body;
+    var panel = document.createElement("section");
+    panel.id = "signed-out";
+    panel.className = "signed-out notice";
+    panel.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = body.dataset.idleText || "";
+    var link = document.createElement("a");
+    link.href = body.dataset.signInUrl || "/sign-in";
+    link.className = "button";
+    link.textContent = body.dataset.idleLink || "Sign in";
+    var again = document.createElement("p");
+    again.appendChild(link);
+    panel.appendChild(text);
+    panel.appendChild(again);
+    main.hidden = true;
+    document.querySelectorAll(".main-nav, .site-footer").forEach(function (el) { el.hidden = true; });
+    main.parentNode.insertBefore(panel, main);
+    delete body.dataset.idleMinutes;  // no more timers, no more saves announced
+    window.clearTimeout(idleTimer);
+    link.focus();
+  }
+  window.gcmShowSignedOut = showSignedOut;
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 401 && idleMinutes() && !(elt && elt.closest && elt.closest("form[data-autosave]"))) {
+      showSignedOut();
+      return;
+    }
+    if (trigger.indexOf("every ") === -1) noteActivity();
+  });
+  window.addEventListener("storage", function (event) {
+    if (event.key === IDLE_KEY) scheduleIdle();
   });
 
   // Polled parts (the live board) send the ETag they were drawn from, so that an unchanged
@@ -257,6 +335,6 @@
     autosubmit(root);
     setupAutosave(root);
   }
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); noteActivity(); });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
 })();

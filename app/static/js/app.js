@@ -15,6 +15,7 @@
     document.body.hidden = true;
     if (exiting) return;
     exiting = true;
+    window.gcmLeaving = true;  // no "leave this page?" question on the way out
     var target = link.dataset.exitUrl || link.href;
     function leave() { window.location.replace(target); }
     var timer = window.setTimeout(leave, 1500);
@@ -271,6 +272,7 @@
         if (state.dirty && !state.paused) htmx.trigger(form, "submit");
       });
       window.addEventListener("beforeunload", function (event) {
+        if (window.gcmLeaving) return;
         if (state.dirty || state.sent !== null) {
           event.preventDefault();
           event.returnValue = form.dataset.leaveText || "";

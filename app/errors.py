@@ -97,17 +97,38 @@ def too_many_tries_page():
     return response
 
 
+# Public pages: what they show is for everyone, so one that is not public (an unpublished
+# consultation, an unlisted or pending organization) is simply "not found", for visitors
+# as for anyone else; signing in would not be the way to it for most people.
+PUBLIC_PAGES = frozenset(
+    {
+        "static",
+        "consultations.view",
+        "consultations.participants",
+        "consultations.document",
+        "organizations.profile",
+        "sessions.view",
+        "sessions.calendar_file",
+        "outcomes.page",
+        "outcomes.document_file",
+        "outcomes.export",
+        "compilations.index",
+    }
+)
+
+
 def _signed_out_on_a_known_page() -> bool:
-    """A signed-out person opened a page of this site (a submission, an editor, a board)
-    that they may not see as they are: they are asked to sign in, whether the id in the
-    address exists or not, so that visitors learn nothing from the answer. Unknown
-    addresses and files stay "not found"; signed-in people still get 403 and 404."""
+    """A signed-out person opened a page of this site's work (a submission, an editor, a
+    board, a download) that they may not see as they are: they are asked to sign in,
+    whether the id in the address exists or not, so that visitors learn nothing from the
+    answer. Unknown addresses and public pages stay "not found"; signed-in people still get
+    403 and 404."""
     from flask_login import current_user
 
     return (
         request.method == "GET"
         and request.url_rule is not None
-        and request.endpoint not in (None, "static")
+        and request.endpoint not in PUBLIC_PAGES
         and not current_user.is_authenticated
     )
 

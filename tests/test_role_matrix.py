@@ -14,6 +14,7 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
+from app.errors import PUBLIC_PAGES
 from tests.world import ROLES, PreparedWorld, World, Writes, build_world, prepared_world, restore
 
 __all__ = ["ROLES", "World", "build_world"]  # the malformed-input test builds the same world
@@ -359,7 +360,13 @@ class Walk:
         limited = response.status_code == 429
         if response.status_code >= 500 or (refused == allowed and not limited):
             self.wrong.append(f"{role}: {response.status_code}")
-        elif role == "visitor" and method == "GET" and refused and response.status_code >= 400:
+        elif (
+            role == "visitor"
+            and method == "GET"
+            and refused
+            and response.status_code >= 400
+            and rule.endpoint not in PUBLIC_PAGES
+        ):
             # A signed-out person (after the idle timeout, say) is sent to sign in, never
             # told "not found": the same answer whether the id exists or not.
             self.wrong.append(f"{role}: {response.status_code} instead of going to sign in")

@@ -58,7 +58,7 @@ def test_restricted_downloads_are_recorded_and_shown_to_the_lead(
     restricted = compilation.file("restricted", "pdf")
     public = compilation.file("public", "pdf")
     url = f"/compilations/{compilation.id}/files/{restricted.id}"
-    assert client.get(url).status_code == 404
+    assert client.get(url).headers["Location"].startswith("/sign-in")  # a visitor
     assert signed_in_client(make_user()).get(url).status_code == 404
     response = signed_in_client(scenario.reviewer).get(url)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -69,7 +69,7 @@ def test_restricted_downloads_are_recorded_and_shown_to_the_lead(
     body = page.get_data(as_text=True)
     assert "Downloads of the restricted edition with your text" in body and "UN reviewer" in body
     public_url = f"/compilations/{compilation.id}/files/{public.id}"
-    assert client.get(public_url).status_code == 404  # not published yet
+    assert client.get(public_url).headers["Location"].startswith("/sign-in")  # not published
 
 
 def test_publishing_puts_the_public_edition_on_the_consultation_page(

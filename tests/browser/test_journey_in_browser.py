@@ -432,3 +432,28 @@ def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
     visitor.close()
     context.close()
     axe.assert_clean()
+
+
+def test_quick_exit_without_javascript_signs_out_too(chromium, live_server):
+    from tests.factories import make_submission
+
+    owner = make_user(username="nojs")
+    submission = make_submission(org=make_org(owner), texts={"q1": DRAFT_ONE})
+    context = chromium.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/sign-in")
+    page.fill("#identifier", "nojs")
+    page.fill("#password", PASSWORD)
+    page.click("form#sign-in-form button[type=submit]")
+    page.goto(f"/submissions/{submission.id}/sections/q1")
+    assert DRAFT_ONE in page.content()
+    page.click("#quick-exit")
+    page.wait_for_url(f"{live_server}/healthz")
+    for cookie in context.cookies():
+        assert "_user_id" not in _cookie_contents(cookie["value"]), cookie
+    page.go_back()
+    page.wait_for_load_state()
+    assert DRAFT_ONE not in page.content()
+    assert "/sign-in" in page.url  # the editor asks to sign in again
+    context.close()

@@ -9,7 +9,7 @@ export HOST PORT
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint format translations catalogs static worker db-upgrade clean
+.PHONY: install run test test-sqlite test-postgres lint format translations catalogs static worker db-upgrade clean browser-tools
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Tools the browser tests load into pages (axe-core), pinned in package-lock.json; never
+# served to users. Installed from the lock file when it changes; skipped without npm (the
+# accessibility test then skips on a laptop, and fails in CI).
+NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "npm is missing: the browser accessibility checks (axe-core) cannot run"; \
+	fi
+
+browser-tools: $(NODE_STAMP)
 
 # Compiled catalogs (.mo) are build products: made from the .po files on every run.
 catalogs: install
@@ -52,7 +66,7 @@ test: lint catalogs
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: catalogs
+test-sqlite: catalogs browser-tools
 	TEST_DB=sqlite $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 # The same suite on PostgreSQL (browser tests already ran above). In CI it must run.

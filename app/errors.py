@@ -133,6 +133,45 @@ def server_error_page(code: int):
         return database_error_page(code)
 
 
+# Public pages: what they show is for everyone, so one that is not public (an unpublished
+# consultation, an unlisted or pending organization) is simply "not found", for visitors
+# as for anyone else; signing in would not be the way to it for most people.
+PUBLIC_PAGES = frozenset(
+    {
+        "static",
+        "consultations.view",
+        "consultations.participants",
+        "consultations.document",
+        "organizations.profile",
+        "sessions.view",
+        "sessions.calendar_file",
+        "outcomes.page",
+        "outcomes.document_file",
+        "outcomes.export",
+        "compilations.index",
+    }
+)
+# Whole areas that only ever show public editions (reading pages, the open-data API).
+PUBLIC_AREAS = frozenset({"reading", "api"})
+
+
+def _signed_out_on_a_known_page() -> bool:
+    """A signed-out person opened a page of this site's work (a submission, an editor, a
+    board, a download) that they may not see as they are: they are asked to sign in,
+    whether the id in the address exists or not, so that visitors learn nothing from the
+    answer. Unknown addresses and public pages stay "not found"; signed-in people still get
+    403 and 404."""
+    from flask_login import current_user
+
+    return (
+        request.method == "GET"
+        and request.url_rule is not None
+        and request.endpoint not in PUBLIC_PAGES
+        and request.blueprint not in PUBLIC_AREAS
+        and not current_user.is_authenticated
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -161,4 +200,8 @@ def register_error_handlers(app: Flask) -> None:
             return server_error_page(503 if error.code == 503 else 500)
         if error.code == 429:
             return too_many_tries_page()
+        if error.code in (401, 403, 404) and _signed_out_on_a_known_page():
+            from app.auth.sessions import sign_in_instead
+
+            return sign_in_instead()
         return error_page(error.code if error.code in ERRORS else 400)

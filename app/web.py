@@ -202,13 +202,19 @@ def file_size(size: int | float) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.auth.sessions import idle_message, idle_minutes
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
     from app.text import render_markdown
 
     app.jinja_env.globals.update(
-        static_url=static_url, may=may, mail_enabled=mail_enabled, user_attrs=user_attrs
+        static_url=static_url,
+        may=may,
+        mail_enabled=mail_enabled,
+        user_attrs=user_attrs,
+        idle_minutes=idle_minutes,
+        idle_message=idle_message,
     )
     app.jinja_env.filters.update(
         bidi=user_text,
@@ -225,3 +231,20 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def request_context():
         return {"is_htmx": bool(htmx), "htmx_config": HTMX_CONFIG}
+
+    app.after_request(swap_whole_pages_whole)
+
+
+def swap_whole_pages_whole(response: Response) -> Response:
+    """A whole page answered to an htmx request (a form's success page, an error page
+    without a fragment) replaces the page's body instead of nesting inside the part that
+    htmx aimed at: two headers, two footers, two quick-exit buttons never happen."""
+    if not wants_fragment() or response.mimetype != "text/html":
+        return response
+    if response.direct_passthrough or response.is_streamed:
+        return response
+    if not response.get_data()[:64].lstrip().lower().startswith(b"<!doctype html"):
+        return response
+    response.headers["HX-Retarget"] = "body"
+    response.headers["HX-Reswap"] = "innerHTML show:window:top"
+    return response

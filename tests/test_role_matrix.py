@@ -14,6 +14,7 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
+from app.errors import PUBLIC_PAGES
 from tests.world import ROLES, PreparedWorld, World, Writes, build_world, prepared_world, restore
 
 __all__ = ["ROLES", "World", "build_world"]  # the malformed-input test builds the same world
@@ -28,7 +29,8 @@ WITH_SECOND_FACTOR = {"facilitator", "other_facilitator", "un_reviewer", "focal_
 NOBODY: set[str] = set()
 
 # (endpoint, method) -> roles that are let through. Everyone else must be refused:
-# 403, 404, 401, or (for visitors) a redirect to the sign-in page.
+# 403, 404, 401, or (for visitors) a redirect to the sign-in page. A visitor refused a page
+# (GET) is always sent to sign in, for existing ids and unknown ones alike (issue 14).
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("main.home", "GET"): EVERYONE,
     ("main.privacy", "GET"): EVERYONE,
@@ -43,6 +45,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("auth.second_factor", "GET"): NOBODY,
     ("auth.second_factor", "POST"): NOBODY,
     ("auth.sign_out", "POST"): EVERYONE,
+    # Quick exit only signs out and leaves: anyone, by link or by script, without a token.
+    ("auth.quick_exit", "GET"): EVERYONE,
+    ("auth.quick_exit", "POST"): EVERYONE,
     ("auth.sign_out_everywhere", "POST"): SIGNED_IN,
     ("auth.reset_request", "GET"): EVERYONE,
     ("auth.reset_request", "POST"): EVERYONE,
@@ -168,6 +173,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("compilations.start", "POST"): RUNS,
     ("compilations.progress", "GET"): RUNS,
     ("compilations.retry_run", "POST"): RUNS,
+    ("compilations.publish", "GET"): RUNS,
     ("compilations.publish", "POST"): RUNS,
     # The world's file is a restricted edition: its consultation's staff only.
     ("compilations.download", "GET"): RUNS | {"un_reviewer"},
@@ -265,7 +271,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
 }
 
 # GET routes that change something (a confirmation link is used up when opened).
-CHANGING_GETS = {"auth.confirm_email"}
+CHANGING_GETS = {"auth.confirm_email", "auth.quick_exit"}  # quick exit signs out
 
 # Form data for routes whose refusal depends on what is posted (which organization).
 POSTED = {
@@ -369,6 +375,16 @@ class Walk:
         limited = response.status_code == 429
         if response.status_code >= 500 or (refused == allowed and not limited):
             self.wrong.append(f"{role}: {response.status_code}")
+        elif (
+            role == "visitor"
+            and method == "GET"
+            and refused
+            and response.status_code >= 400
+            and rule.endpoint not in PUBLIC_PAGES
+        ):
+            # A signed-out person (after the idle timeout, say) is sent to sign in, never
+            # told "not found": the same answer whether the id exists or not.
+            self.wrong.append(f"{role}: {response.status_code} instead of going to sign in")
         elif not allowed and writes.committed:
             self.wrong.append(f"{role}: refused but wrote to {sorted(writes.committed)}")
         self.wrong += [f"{role}: {problem}" for problem in header_problems(response, role)]

@@ -18,7 +18,7 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.auth.sessions import end_session, start_session
 from app.auth.tokens import TokenExpired, TokenInvalid, find_token
-from app.extensions import db, limiter
+from app.extensions import csrf, db, limiter
 from app.mail import mail_enabled
 from app.ratelimits import counts_as_failure
 from app.security import account_rate_limit_key
@@ -132,6 +132,29 @@ def sign_out():
     db.session.commit()
     flash(_("You are signed out."), "info")
     return go_to(url_for("main.home"))
+
+
+# Quick exit: the link (no JavaScript) and the script (a POST, then location.replace) both
+# come here. It only ever signs out, so it needs no form token: a page elsewhere that makes
+# someone's browser open it can at worst sign them out, and a quick exit that fails because
+# a token expired would be far worse. Clear-Site-Data empties the browser's cache, cookies
+# and storage for this site, so Back and the history show nothing kept.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+@bp.route("/quick-exit", methods=["GET", "POST"])
+@csrf.exempt
+def quick_exit():
+    end_session()
+    db.session.commit()
+    session.clear()  # not even the language choice: the cookie is removed
+    if request.method == "POST":
+        response = current_app.response_class(status=204)
+    else:
+        response = redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/sign-out-everywhere")

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
@@ -41,6 +42,7 @@ _PASSIVE_VIEWS: set[Callable] = set()
 _ALLOWED_BEFORE_TWO_FACTOR = {
     "static",
     "auth.sign_out",
+    "auth.quick_exit",
     "account.two_factor_setup",
     "account.two_factor_confirm",
     "main.set_language",
@@ -93,6 +95,29 @@ def load_user(identity: str) -> User | None:
     return row.User
 
 
+def idle_minutes() -> int:
+    return max(1, int(current_app.config["IDLE_TIMEOUT"].total_seconds() // 60))
+
+
+def idle_message() -> str:
+    """What a person reads after the idle timeout (the page's timer shows it too)."""
+    return ngettext(
+        "You were signed out after %(num)d minute without activity.",
+        "You were signed out after %(num)d minutes without activity.",
+        idle_minutes(),
+    )
+
+
+def sign_in_instead():
+    """A signed-out person asked for a page that needs an account: sign in, then come back.
+    The same answer whether what they asked for exists or not."""
+    if htmx:
+        return unauthorized()
+    if not g.get("signed_out_idle"):
+        flash(_l("Sign in to see this page."), "info")
+    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+
+
 @login_manager.unauthorized_handler
 def unauthorized():
     if htmx:
@@ -110,7 +135,8 @@ def unauthorized():
         if typed:
             detail = _l("You were signed out. Copy your text, or sign in again in another tab.")
             return error_page(401, typed, detail)
-    flash(_l("Please sign in to continue."), "info")
+    if not g.get("signed_out_idle"):
+        flash(_l("Please sign in to continue."), "info")
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
@@ -233,7 +259,7 @@ def register_session_rules(app: Flask) -> None:
             g.signed_out_idle = True
             if htmx:
                 return unauthorized()
-            flash(_l("You were signed out after a while without activity."), "info")
+            flash(idle_message(), "info")
             return None
         active = current_app.view_functions.get(request.endpoint) not in _PASSIVE_VIEWS
         if active and now - account_session.last_seen_at >= TOUCH_EVERY:

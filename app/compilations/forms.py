@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, HiddenField, SelectField
 
 from app.forms import Form, options
 from app.reference import language_name_in_reader_language
@@ -27,3 +27,17 @@ class CompilationForm(Form):
         self.language.choices = options(
             (code, language_name_in_reader_language(code)) for code in languages
         )
+
+
+class PublishForm(Form):
+    """The confirmation before a version goes public: publishing alone never closes drafting."""
+
+    confirm = HiddenField()  # "yes" from the confirmation page only
+    close_drafting = BooleanField(
+        _l("Also close drafting: mark the consultation as compiled"),
+        default=False,
+        description=_l(
+            "Organizations can then no longer start or send submissions, even before the "
+            "deadline. Leave this unchecked to keep drafting open."
+        ),
+    )

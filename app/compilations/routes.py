@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.sessions import passive
 from app.compilations import bp, services
-from app.compilations.forms import CompilationForm
+from app.compilations.forms import CompilationForm, PublishForm
 from app.compilations.models import Compilation, CompilationFile
 from app.consultations.loading import load_consultation
 from app.extensions import db
@@ -139,12 +139,28 @@ def retry_run(slug: str, job_id: str):
     return go_to(url_for("compilations.progress", slug=slug, job_id=run.id))
 
 
-@bp.post("/compilations/<int:compilation_id>/publish")
+@bp.route("/compilations/<int:compilation_id>/publish", methods=["GET", "POST"])
 @login_required
 def publish(compilation_id: int):
+    """A confirmation that says what publishing does; the consultation's phase changes
+    only if the facilitator ticks "also close drafting"."""
     compilation = db.get_or_404(Compilation, compilation_id)
     consultation = _consultation_of(compilation, "compilation.manage")
-    services.publish(current_user, compilation, utcnow())
+    form = PublishForm()
+    if compilation.published_at is not None:
+        return go_to(url_for("compilations.index", slug=consultation.slug))
+    confirmed = form.validate_on_submit() and form.confirm.data == "yes"
+    if not confirmed:
+        status = 422 if form.is_submitted() else 200
+        return render(
+            "compilations/publish.html",
+            status=status,
+            consultation=consultation,
+            compilation=compilation,
+            form=form,
+        )
+    close = bool(form.close_drafting.data)
+    services.publish(current_user, compilation, utcnow(), close_drafting=close)
     db.session.commit()
     flash(
         _(
@@ -153,6 +169,8 @@ def publish(compilation_id: int):
         ),
         "success",
     )
+    if close:
+        flash(_("Drafting is closed: the consultation is marked as compiled."), "info")
     return go_to(url_for("compilations.index", slug=consultation.slug))
 
 

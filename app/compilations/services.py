@@ -305,17 +305,26 @@ def file_path(compilation_file: CompilationFile) -> Path:
     return _root() / compilation_file.path
 
 
-def publish(user, compilation: Compilation, now: datetime) -> None:
+def publish(user, compilation: Compilation, now: datetime, *, close_drafting: bool = False) -> None:
     """The public edition appears on the consultation page and is readable and searchable
-    as passages (replacing an earlier version's); the consultation is compiled."""
+    as passages (replacing an earlier version's). The consultation is marked as compiled
+    (drafting closes) only when the facilitator chose that."""
     from app.reading.publishing import refresh_published_passages
 
     compilation.published_at = now
     consultation = db.session.get(Consultation, compilation.consultation_id)
-    consultation.compiled_at = consultation.compiled_at or now
+    if close_drafting:
+        consultation.compiled_at = consultation.compiled_at or now
     db.session.flush()
     refresh_published_passages(consultation.id)
-    record_event(user, "compilation.published", consultation, now=now, version=compilation.number)
+    record_event(
+        user,
+        "compilation.published",
+        consultation,
+        now=now,
+        version=compilation.number,
+        closed_drafting=close_drafting,
+    )
 
 
 def unpublish(user, compilation: Compilation, now: datetime) -> None:

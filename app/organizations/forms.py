@@ -81,7 +81,7 @@ class OrganizationForm(Form):
                 ),
             ]
         ),
-        default="listed",
+        default="unlisted",  # safety defaults are off: the owner chooses to be listed
         validators=[required()],
     )
 

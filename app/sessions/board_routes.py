@@ -33,7 +33,17 @@ def _board_url(session_id: int, anchor: str | None = None) -> str:
 @bp.get("/sessions/<int:session_id>/board", endpoint="board")
 @login_required
 def board_page(session_id: int):
-    session = load_session(session_id, "board.view")
+    session = load_session(session_id)
+    if not may(current_user, "board.view", session) and may(
+        current_user, "session.register", session
+    ):
+        # A member of a taking-part organization who has not registered: not a bare
+        # refusal, but the session's page with its registration form.
+        from app.sessions.routes import session_page
+
+        flash(_("Register for this session to see its board and take part."), "info")
+        return session_page(session, status=403)
+    require(current_user, "board.view", session)
     return _page(session)
 
 

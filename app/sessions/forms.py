@@ -116,7 +116,7 @@ class ContributionForm(Form):
     objectives = CheckboxesField(_l("GCM objectives it is about (optional)"), coerce=int)
     show_organization = BooleanField(
         _l("Show my organization's name to other participants"),
-        default=True,
+        default=False,  # safety defaults are off: the person opts in
         description=_l("Facilitators always see it. Your own name is never shown."),
     )
 

@@ -114,7 +114,7 @@ class Contribution(db.Model):
     objectives: Mapped[list[int]] = mapped_column(JSON, default=list)
     contribution_type: Mapped[str] = mapped_column(String(20), default="challenge")
     # Whether other participants see the organization's name (facilitators always do).
-    show_organization: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_organization: Mapped[bool] = mapped_column(Boolean, default=False)
     # pending (waiting for a facilitator), approved, hidden, merged (into another one)
     state: Mapped[str] = mapped_column(String(10), default="pending")
     hidden_reason: Mapped[str | None] = mapped_column(Text)

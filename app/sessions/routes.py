@@ -121,10 +121,10 @@ def _fill(form: SessionForm, session: ConsultationSession) -> None:
 @bp.get("/sessions/<int:session_id>")
 def view(session_id: int):
     session = load_session(session_id)
-    return _session_page(session)
+    return session_page(session)
 
 
-def _session_page(session, register_form=None, status=200):
+def session_page(session, register_form=None, status=200):
     now = utcnow()
     organizations = (
         queries.joined_organizations(current_user, session.consultation)
@@ -159,7 +159,7 @@ def register(session_id: int):
     organizations = queries.joined_organizations(current_user, session.consultation)
     form = RegisterForm(organizations=organizations)
     if not form.validate_on_submit():
-        return _session_page(session, form, 422)
+        return session_page(session, form, 422)
     organization = next(o for o in organizations if o.id == form.organization_id.data)
     try:
         services.register(current_user, session, organization, utcnow())

@@ -123,6 +123,7 @@ def _overview(submission, status=200, **forms):
         credit_restricted=submission_credit(submission, "restricted", restricted),
         endorsements=_endorsement_credits(submission, "public", public),
         over_limit=forms.get("over_limit", []),
+        empty_sections=forms.get("empty_sections", []),
         downloads=_downloads(submission),
     )
 

@@ -228,6 +228,14 @@ def check_ready(submission: Submission) -> None:
         raise EmptySubmission
 
 
+def empty_sections(submission: Submission) -> list[tuple[int, Section]]:
+    """(number, section) of the sections with no text, when some others have text (a
+    submission with no text at all is refused outright)."""
+    ordered = submission.ordered_sections()
+    empty = [(n, s) for n, s in enumerate(ordered, start=1) if not s.text.strip()]
+    return empty if len(empty) < len(ordered) else []
+
+
 def request_submission(user, submission: Submission, now: datetime) -> None:
     """The lead asks every writing organization to confirm the final text.
 

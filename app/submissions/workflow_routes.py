@@ -39,6 +39,10 @@ def submit(submission_id: int):
     submission = load_submission(submission_id, "submission.manage")
     from app.submissions.routes import _overview
 
+    empty = services.empty_sections(submission)
+    if empty and request.form.get("send_with_empty") != "yes":
+        # Ask first, naming the empty sections; "send anyway" posts send_with_empty=yes.
+        return _overview(submission, 422, empty_sections=empty)
     try:
         services.request_submission(current_user, submission, utcnow())
     except services.OverWordLimit as over:

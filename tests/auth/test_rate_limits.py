@@ -135,3 +135,23 @@ def test_too_many_tries_stays_on_the_page_with_htmx_and_is_translated(client):
     handling = HTMX_CONFIG["responseHandling"]
     rule = next(r for r in handling if r["code"] in ("429", "[45].."))
     assert rule == {"code": "429", "swap": True}
+
+
+def test_a_limited_sign_up_says_when_on_the_page_not_in_a_toast(app, client):
+    # Successes from the shared address do not count; five refused ones do.
+    for number in range(6):
+        assert _sign_up(app.test_client(), 100 + number).status_code == 200
+    for _ in range(5):
+        assert _sign_up(client, 1, username="bad name").status_code == 422
+    answer = client.post(
+        "/sign-up",
+        data={"display_name": "Rina", "username": "rina2", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 429
+    fragment = answer.get_data(as_text=True)
+    assert fragment.lstrip().startswith("<section") and 'role="alert"' in fragment
+    assert "Try again in 60 minutes." in fragment
+    assert "Rina" in fragment  # what was typed comes back
+    assert "HX-Retarget" not in answer.headers  # swapped where the form was

@@ -58,7 +58,7 @@ def test_restricted_downloads_are_recorded_and_shown_to_the_lead(
     restricted = compilation.file("restricted", "pdf")
     public = compilation.file("public", "pdf")
     url = f"/compilations/{compilation.id}/files/{restricted.id}"
-    assert client.get(url).status_code == 404
+    assert client.get(url).headers["Location"].startswith("/sign-in")  # a visitor
     assert signed_in_client(make_user()).get(url).status_code == 404
     response = signed_in_client(scenario.reviewer).get(url)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -69,7 +69,7 @@ def test_restricted_downloads_are_recorded_and_shown_to_the_lead(
     body = page.get_data(as_text=True)
     assert "Downloads of the restricted edition with your text" in body and "UN reviewer" in body
     public_url = f"/compilations/{compilation.id}/files/{public.id}"
-    assert client.get(public_url).status_code == 404  # not published yet
+    assert client.get(public_url).headers["Location"].startswith("/sign-in")  # not published
 
 
 def test_publishing_puts_the_public_edition_on_the_consultation_page(
@@ -77,7 +77,8 @@ def test_publishing_puts_the_public_edition_on_the_consultation_page(
 ):
     compilation = _compiled(app, scenario)
     staff = signed_in_client(scenario.facilitator)
-    assert staff.post(f"/compilations/{compilation.id}/publish").status_code == 303
+    published = staff.post(f"/compilations/{compilation.id}/publish", data={"confirm": "yes"})
+    assert published.status_code == 303
     page = client.get(f"/consultations/{scenario.consultation.slug}").get_data(as_text=True)
     public = compilation.file("public", "docx")
     assert public.sha256 in page
@@ -86,7 +87,7 @@ def test_publishing_puts_the_public_edition_on_the_consultation_page(
     assert response.status_code == 200
     response.close()
     db.session.refresh(scenario.consultation)
-    assert scenario.consultation.state(utcnow()) == "compiled"
+    assert scenario.consultation.state(utcnow()) != "compiled"  # drafting stays open
 
 
 def test_versions_list_what_changed(app, scenario, db):

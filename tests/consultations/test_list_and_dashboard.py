@@ -145,3 +145,17 @@ def test_the_list_shows_an_unpublished_consultation_to_exactly_those_who_may_ope
     listed = "Unpublished draft" in client.get("/consultations").get_data(as_text=True)
     assert listed == opens
     assert opens == (role != "focal-point")
+
+
+def test_dashboard_rows_link_to_the_submissions_facilitators_may_read(signed_in_client):
+    from tests.factories import make_submission
+
+    facilitator = make_user(role="facilitator")
+    consultation = make_consultation(facilitator=facilitator)
+    sent = make_submission(consultation, make_org(name="Sent Org"), state="submitted")
+    draft = make_submission(consultation, make_org(name="Drafting Org"))
+    body = signed_in_client(facilitator).get(f"/consultations/{consultation.slug}/dashboard")
+    page = body.get_data(as_text=True)
+    assert f'<a href="/submissions/{sent.id}">Sent Org</a>' in page
+    assert f'href="/submissions/{draft.id}"' not in page  # a draft is not theirs to read
+    assert "Drafting Org" in page

@@ -105,20 +105,22 @@ def test_the_writers_still_see_the_whole_submission(signed_in_client, anonymous_
     assert "Writer Canary Person" in history.get_data(as_text=True)
 
 
-def test_visitors_get_the_same_404_for_a_submission_as_for_no_submission(
+def test_visitors_get_the_same_answer_for_a_submission_as_for_no_submission(
     client, anonymous_accepted
 ):
-    """Hole 10: a visitor got 500 on an existing submission, which told that it exists."""
+    """Hole 10: a visitor got 500 on an existing submission, which told that it exists.
+    Now both go to sign in (issue 14: never "not found" for a signed-out person)."""
     submission, _lead, _reviewer = anonymous_accepted
     existing = client.get(f"/submissions/{submission.id}")
     missing = client.get(f"/submissions/{submission.id + 1000}")
-    assert existing.status_code == missing.status_code == 404
+    assert existing.status_code == missing.status_code == 302
 
-    def page(response, path):  # the same page but for the address itself (language menu)
-        return response.get_data(as_text=True).replace(path, "PATH")
+    def page(response, path):  # the same answer but for the address itself
+        return response.headers["Location"].replace(path, "PATH")
 
     other = submission.id + 1000
     assert page(existing, f"/submissions/{submission.id}") == page(missing, f"/submissions/{other}")
+    assert existing.headers["Location"].startswith("/sign-in?next=")
 
 
 def test_a_confidential_accepted_submission_is_not_readable_by_other_owners(

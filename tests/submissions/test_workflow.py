@@ -12,6 +12,10 @@ from tests.factories import (
     make_user,
 )
 
+# Most submissions here answer one question of two: send them anyway (the warning about
+# empty sections has its own tests, in test_empty_sections_warning.py).
+SEND_ANYWAY = {"send_with_empty": "yes"}
+
 
 def _state(db, submission):
     db.session.expire_all()
@@ -52,7 +56,10 @@ def test_sign_off_by_every_organization_then_submitted(signed_in_client, db):
     lead, co = make_org(lead_owner), make_org(co_owner)
     submission = make_submission(texts={"q1": "Our text."}, org=lead, coauthors=[co])
     lead_client = signed_in_client(lead_owner)
-    assert lead_client.post(f"/submissions/{submission.id}/submit").status_code == 303
+    assert (
+        lead_client.post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY).status_code
+        == 303
+    )
     assert _state(db, submission) == "sign-off"
     kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == co_owner.id))
     assert "submission.sign_off" in list(kinds)
@@ -67,7 +74,7 @@ def test_reopening_clears_sign_offs(signed_in_client, db):
     lead, co = make_org(lead_owner), make_org(co_owner)
     submission = make_submission(texts={"q1": "Our text."}, org=lead, coauthors=[co])
     client = signed_in_client(lead_owner)
-    client.post(f"/submissions/{submission.id}/submit")
+    client.post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY)
     client.post(f"/submissions/{submission.id}/reopen")
     assert _state(db, submission) == "draft"
     db.session.refresh(submission)
@@ -80,7 +87,9 @@ def test_word_limits_are_enforced_at_submission_per_section(signed_in_client, db
     submission = make_submission(
         consultation, make_org(owner), texts={"q1": "word " * 60, "q2": "fine"}
     )
-    response = signed_in_client(owner).post(f"/submissions/{submission.id}/submit")
+    response = signed_in_client(owner).post(
+        f"/submissions/{submission.id}/submit", data=SEND_ANYWAY
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Question 1: 60 words, the limit is 50." in body
@@ -91,12 +100,14 @@ def test_word_limits_are_enforced_at_submission_per_section(signed_in_client, db
 def test_unverified_lead_cannot_submit_where_verification_is_required(signed_in_client, db):
     owner = make_user()
     submission = make_submission(org=make_org(owner, verified=False), texts={"q1": "Text."})
-    response = signed_in_client(owner).post(f"/submissions/{submission.id}/submit")
+    response = signed_in_client(owner).post(
+        f"/submissions/{submission.id}/submit", data=SEND_ANYWAY
+    )
     assert response.status_code == 303
     assert _state(db, submission) == "draft"
     invited_only = make_consultation(invitation_only=True)
     other = make_submission(invited_only, make_org(owner, verified=False), texts={"q1": "T."})
-    signed_in_client(owner).post(f"/submissions/{other.id}/submit")
+    signed_in_client(owner).post(f"/submissions/{other.id}/submit", data=SEND_ANYWAY)
     assert _state(db, other) == "submitted"
 
 
@@ -105,7 +116,12 @@ def test_only_the_lead_owner_submits(signed_in_client, db):
     submission = make_submission(
         org=make_org(owner, members={editor: "editor"}), texts={"q1": "Text."}
     )
-    assert signed_in_client(editor).post(f"/submissions/{submission.id}/submit").status_code == 403
+    assert (
+        signed_in_client(editor)
+        .post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY)
+        .status_code
+        == 403
+    )
 
 
 def test_facilitators_accept_or_return_with_feedback(signed_in_client, db):
@@ -121,7 +137,7 @@ def test_facilitators_accept_or_return_with_feedback(signed_in_client, db):
     assert _state(db, submission) == "returned"
     page = signed_in_client(owner).get(f"/submissions/{submission.id}").get_data(as_text=True)
     assert "Add examples." in page
-    signed_in_client(owner).post(f"/submissions/{submission.id}/submit")
+    signed_in_client(owner).post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY)
     client.post(f"/submissions/{submission.id}/accept")
     assert _state(db, submission) == "accepted"
     other_facilitator = signed_in_client(make_user(role="facilitator"))
@@ -146,13 +162,13 @@ def test_drafts_lock_after_the_deadline_until_a_facilitator_extends(signed_in_cl
     submission = make_submission(consultation, make_org(owner), texts={"q1": "T."})
     clock.set(consultation.deadline_at + timedelta(hours=1))
     client = signed_in_client(owner)
-    client.post(f"/submissions/{submission.id}/submit")
+    client.post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY)
     assert _state(db, submission) == "draft"
     later = (consultation.deadline_at + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     signed_in_client(facilitator).post(
         f"/submissions/{submission.id}/extend", data={"until": later}
     )
-    client.post(f"/submissions/{submission.id}/submit")
+    client.post(f"/submissions/{submission.id}/submit", data=SEND_ANYWAY)
     assert _state(db, submission) == "submitted"
 
 

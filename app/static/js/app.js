@@ -2,13 +2,31 @@
 (function () {
   "use strict";
 
-  // Quick exit: leave at once and replace this page in the history, so Back does not return.
+  // Quick exit: hide everything at once, sign out on the server (which also tells the
+  // browser to forget this site's cache, cookies and storage), then leave for a neutral
+  // site, replacing this page in the history so Back does not return. Without JavaScript
+  // the link does the same through a redirect. Leaving waits for the sign-out at most a
+  // moment: a slow network must not keep the person here.
+  var exiting = false;
   function quickExit(event) {
     var link = document.getElementById("quick-exit");
     if (!link) return;
     if (event) event.preventDefault();
     document.body.hidden = true;
-    window.location.replace(link.href);
+    if (exiting) return;
+    exiting = true;
+    window.gcmLeaving = true;  // no "leave this page?" question on the way out
+    var target = link.dataset.exitUrl || link.href;
+    function leave() { window.location.replace(target); }
+    var timer = window.setTimeout(leave, 1500);
+    try {
+      fetch(link.href, { method: "POST", credentials: "same-origin", keepalive: true, cache: "no-store" })
+        .then(function () { window.clearTimeout(timer); leave(); },
+              function () { window.clearTimeout(timer); leave(); });
+    } catch (error) {
+      window.clearTimeout(timer);
+      window.location.replace(link.href);
+    }
   }
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {
@@ -46,6 +64,106 @@
   });
   document.addEventListener("htmx:sendError", function () {
     announce(document.documentElement.dataset.offlineText || "");
+  });
+
+  // A whole page answered to an htmx request (the server says HX-Retarget: body): it
+  // replaces the body's content; the page's own settings (the form token htmx sends, the
+  // language and direction) follow it, and the reader starts at its top.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.getResponseHeader("HX-Retarget") !== "body") return;
+    var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    if (!doc.body) return;
+    Array.prototype.slice.call(document.body.attributes).forEach(function (attr) {
+      if (!doc.body.hasAttribute(attr.name)) document.body.removeAttribute(attr.name);
+    });
+    Array.prototype.slice.call(doc.body.attributes).forEach(function (attr) {
+      document.body.setAttribute(attr.name, attr.value);
+    });
+    ["lang", "dir"].forEach(function (name) {
+      var value = doc.documentElement.getAttribute(name);
+      if (value) document.documentElement.setAttribute(name, value);
+    });
+    document.body.dataset.wholePage = "1";
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.body.dataset.wholePage !== "1") return;
+    delete document.body.dataset.wholePage;
+    noteActivity();
+    var main = document.getElementById("main");
+    if (main) main.focus();
+  });
+
+  // Idle timeout: the server signs a person out after N minutes without activity; the
+  // page then hides what it shows and says so, instead of staying on screen for anyone
+  // passing by. Polls are not activity (as on the server). Tabs share the last activity
+  // (a time, nothing else), so a person busy in another tab is not shown this.
+  var IDLE_KEY = "gcm-last-activity";
+  var idleTimer = null;
+  function idleMinutes() {
+    return parseInt(document.body.dataset.idleMinutes || "0", 10);
+  }
+  function lastActivity() {
+    var own = parseInt(document.body.dataset.lastActivity || "0", 10);
+    var shared = 0;
+    try { shared = parseInt(window.localStorage.getItem(IDLE_KEY) || "0", 10); } catch (e) { /* private mode */ }
+    return Math.max(own, shared || 0);
+  }
+  function noteActivity() {
+    if (!idleMinutes()) { window.clearTimeout(idleTimer); return; }
+    var now = Date.now();
+    document.body.dataset.lastActivity = String(now);
+    try { window.localStorage.setItem(IDLE_KEY, String(now)); } catch (e) { /* private mode */ }
+    scheduleIdle();
+  }
+  function scheduleIdle() {
+    window.clearTimeout(idleTimer);
+    var minutes = idleMinutes();
+    if (!minutes) return;
+    var due = lastActivity() + minutes * 60000 - Date.now();
+    idleTimer = window.setTimeout(function () {
+      if (lastActivity() + minutes * 60000 > Date.now() + 1000) { scheduleIdle(); return; }
+      showSignedOut();
+    }, Math.max(0, due));
+  }
+  function showSignedOut() {
+    var main = document.getElementById("main");
+    if (!main || document.getElementById("signed-out")) return;
+    var body = document.body;
+    var panel = document.createElement("section");
+    panel.id = "signed-out";
+    panel.className = "signed-out notice";
+    panel.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = body.dataset.idleText || "";
+    var link = document.createElement("a");
+    link.href = body.dataset.signInUrl || "/sign-in";
+    link.className = "button";
+    link.textContent = body.dataset.idleLink || "Sign in";
+    var again = document.createElement("p");
+    again.appendChild(link);
+    panel.appendChild(text);
+    panel.appendChild(again);
+    main.hidden = true;
+    document.querySelectorAll(".main-nav, .site-footer").forEach(function (el) { el.hidden = true; });
+    main.parentNode.insertBefore(panel, main);
+    delete body.dataset.idleMinutes;  // no more timers, no more saves announced
+    window.clearTimeout(idleTimer);
+    link.focus();
+  }
+  window.gcmShowSignedOut = showSignedOut;
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 401 && idleMinutes() && !(elt && elt.closest && elt.closest("form[data-autosave]"))) {
+      showSignedOut();
+      return;
+    }
+    if (trigger.indexOf("every ") === -1) noteActivity();
+  });
+  window.addEventListener("storage", function (event) {
+    if (event.key === IDLE_KEY) scheduleIdle();
   });
 
   // Polled parts (the live board) send the ETag they were drawn from, so that an unchanged
@@ -183,6 +301,7 @@
         if (state.dirty && !state.paused) htmx.trigger(form, "submit");
       });
       window.addEventListener("beforeunload", function (event) {
+        if (window.gcmLeaving) return;
         if (state.dirty || state.sent !== null) {
           event.preventDefault();
           event.returnValue = form.dataset.leaveText || "";
@@ -290,6 +409,6 @@
     setupAutosave(root);
     setupQuoting(root);
   }
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); noteActivity(); });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
 })();

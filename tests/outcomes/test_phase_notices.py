@@ -135,7 +135,7 @@ def test_a_deadline_changed_again_is_told_again(app, db):
     with app.test_request_context("/"), force_locale("en"):
         text = describe(notes[0])
     assert consultation.title in text and "The deadline of" in text
-    assert "(Asia/Bangkok)" in text  # shown in the consultation's time zone
+    assert "(Bangkok)" in text  # shown in the consultation's time zone, named by its city
     with app.test_request_context("/"), force_locale("id"):
         assert describe(notes[0]).startswith(f"Batas waktu {consultation.title} sekarang")
 

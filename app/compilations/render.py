@@ -12,8 +12,10 @@ from docx import Document
 from docx.shared import Pt
 from lxml import etree
 
+from app.compilations.references import paragraph_range
 from app.files.cleaning.archives import replace_entries
 from app.files.cleaning.office import EMPTY_APP_XML
+from app.text import word_count
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,10 +46,18 @@ def render_csv(data: dict) -> bytes:
             "contribution_types",
             "text",
             "endorsements",
+            "reference",
+            "paragraphs",
+            "words",
+            "endorsed_by",
+            "document_symbol",
         ]
     )
+    symbol = data["consultation"].get("symbol", "")
     for entry in data["submissions"]:
+        endorsed_by = "; ".join(entry["endorsements"])
         for section in entry["sections"]:
+            last = section["first"] + len(section["paragraphs"]) - 1
             row = [
                 data["edition"],
                 entry["ref"],
@@ -60,6 +70,11 @@ def render_csv(data: dict) -> bytes:
                 ";".join(section["contribution_types"]),
                 "\n\n".join(section["paragraphs"]),
                 str(len(entry["endorsements"])),
+                entry["reference"],
+                paragraph_range(section["first"], last),
+                str(word_count("\n".join(section["paragraphs"]))),
+                endorsed_by,
+                symbol,
             ]
             writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     # A byte-order mark lets spreadsheet programs read UTF-8 (Arabic, Nepali...) correctly.

@@ -20,8 +20,11 @@ from app.web import go_to, render
 
 def cite(submission, paragraph: int | None) -> str:
     """How a submission (and a paragraph of it) is cited in the compiled inputs."""
-    reference = f"S-{submission.id:03}"
-    return f"{reference} ¶{paragraph}" if paragraph else reference
+    from app.compilations.references import paragraph_reference, submission_reference
+
+    if paragraph:
+        return paragraph_reference(submission, paragraph)
+    return submission_reference(submission)
 
 
 @bp.get("/consultations/<slug>/outcome")

@@ -34,6 +34,7 @@ def strictest(choices) -> str:
 
 class Submission(db.Model):
     __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("consultation_id", "reference_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -52,6 +53,9 @@ class Submission(db.Model):
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Given once, when the submission is first accepted (max + 1 within the consultation),
+    # and never changed or reused: the "S-014" of app/compilations/references.py.
+    reference_number: Mapped[int | None]
 
     consultation = relationship("Consultation")
     lead_organization = relationship("Organization")

@@ -1,0 +1,52 @@
+"""Stable references: a submission's number within its consultation, and a document symbol.
+
+Adds `submissions.reference_number` (given once, at acceptance, as the consultation's highest
+number + 1; never reused, so a withdrawn submission leaves a gap) and
+`consultations.document_symbol` (e.g. ESCAP/GCM/2027/INF/3, printed on every page of the
+compiled input). Submissions accepted before this migration are numbered in the order they
+were accepted (decision time, then id).
+
+Revision ID: 0017
+Revises: 0013
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0017'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reference_number', sa.Integer(), nullable=True))
+        batch_op.create_unique_constraint(
+            batch_op.f('uq_submissions_consultation_id'), ['consultation_id', 'reference_number']
+        )
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('document_symbol', sa.String(length=80), nullable=True))
+
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text(
+            "SELECT id, consultation_id FROM submissions WHERE state = 'accepted' "
+            "ORDER BY consultation_id, decided_at IS NULL, decided_at, id"
+        )
+    ).all()
+    numbers: dict[int, int] = {}
+    for submission_id, consultation_id in rows:
+        numbers[consultation_id] = numbers.get(consultation_id, 0) + 1
+        connection.execute(
+            sa.text("UPDATE submissions SET reference_number = :n WHERE id = :id"),
+            {"n": numbers[consultation_id], "id": submission_id},
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.drop_column('document_symbol')
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_submissions_consultation_id'), type_='unique')
+        batch_op.drop_column('reference_number')

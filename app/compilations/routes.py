@@ -40,23 +40,29 @@ def _form(consultation, formdata=None) -> CompilationForm:
     form = CompilationForm(formdata=formdata, languages=languages)
     if formdata is None:
         form.language.data = consultation.original_language
+        form.symbol.data = consultation.document_symbol or ""
     return form
 
 
 @bp.get("/consultations/<slug>/compilations")
 def index(slug: str):
-    consultation = load_consultation(slug)
+    return _index(load_consultation(slug))
+
+
+def _index(consultation, form: CompilationForm | None = None, status: int = 200):
     versions = _versions(consultation)
     manage = may(current_user, "compilation.manage", consultation)
     return render(
         "compilations/index.html",
+        "compile_form" if form is not None else None,
+        status=status,
         consultation=consultation,
         versions=versions,
         changes={
             v.id: services.changes(v, versions[i + 1] if i + 1 < len(versions) else None)
             for i, v in enumerate(versions)
         },
-        form=_form(consultation) if manage else None,
+        form=(form or _form(consultation)) if manage else None,
         failed=services.failed_runs(consultation) if manage else [],
     )
 
@@ -68,8 +74,8 @@ def start(slug: str):
 
     form = _form(consultation, request.form)
     if not form.validate_on_submit():
-        flash(_("Choose how to group the submissions and the language."), "error")
-        return go_to(url_for("compilations.index", slug=slug))
+        return _index(consultation, form, 422)  # what was typed comes back, with the reason
+    consultation.document_symbol = form.symbol.data or None
     try:
         record = services.start_compilation(
             current_user, consultation, form.grouping.data, form.language.data, utcnow()

@@ -51,7 +51,6 @@ def document_labels(edition: str) -> dict[str, str]:
         "words": _("Words"),
         "objective_index": _("Index by GCM objective"),
         "index_counts": _("Submissions and paragraphs"),
-        "contents_field": _("Right-click and choose Update Field to show the contents."),
     }
 
 

@@ -38,7 +38,6 @@ from app.submissions.models import (
     Section,
     Submission,
 )
-from app.text import word_count
 
 SCHEMA = "gcm-compiled-input/1"
 
@@ -154,7 +153,7 @@ def _submission_entry(submission: Submission, edition: str, anonymity: Anonymity
             continue
         section_objectives = section.objectives or list(section.question.objectives)
         objectives.update(section_objectives)
-        words += word_count(text)
+        words += len(text.split())  # as app.text.word_count counts, faster
         parts = paragraphs(text)
         sections.append(
             {
@@ -189,7 +188,7 @@ def _submission_entry(submission: Submission, edition: str, anonymity: Anonymity
 def _numbered(groups: list[dict], grouping: str) -> list[dict]:
     """Each paragraph with its reference (S-014 ¶3, stable) and a running number `n` in
     document order (a convenience for this file only)."""
-    running = 0
+    running, memo = 0, {}
     for group in groups:
         for item in group["items"]:
             numbered = []
@@ -205,13 +204,26 @@ def _numbered(groups: list[dict], grouping: str) -> list[dict]:
                     }
                 )
             item["paragraphs"] = numbered
-            item["context"] = _context(item, grouping)
+            item["contribution_labels"] = _contribution_labels(item, memo)
+            item["context"] = _context(item, grouping, memo)
     return groups
 
 
-def _context(item: dict, grouping: str) -> str:
+def _context(item: dict, grouping: str, memo: dict) -> str:
     """What a text answers, shown with it: its question (when grouped otherwise), its
-    objectives (when grouped by question), its contribution types and its language."""
+    objectives (when grouped by question), its contribution types and its language.
+    (`memo` keeps each translated line once: there are few distinct ones.)"""
+    if grouping != "question":
+        key = ("q", item["section"], item["question"])
+    else:
+        key = ("o", tuple(item["objectives"]))
+    key += (tuple(item["contribution_types"]), item["language"])
+    if key not in memo:
+        memo[key] = _context_line(item, grouping)
+    return memo[key]
+
+
+def _context_line(item: dict, grouping: str) -> str:
     parts = []
     if grouping != "question":
         number, text = item["section"][1:], item["question"]
@@ -219,10 +231,18 @@ def _context(item: dict, grouping: str) -> str:
     elif item["objectives"]:
         numbers = ", ".join(str(n) for n in item["objectives"])
         parts.append(gettext("GCM objectives %(numbers)s", numbers=numbers))
-    if item["contribution_labels"]:
-        parts.append(", ".join(item["contribution_labels"]))
+    if item["contribution_types"]:
+        labels = [str(CONTRIBUTION_LABELS.get(k, k)) for k in item["contribution_types"]]
+        parts.append(", ".join(labels))
     parts.append(gettext("Written in %(language)s", language=item["language_name"]))
     return " · ".join(parts)
+
+
+def _contribution_labels(item: dict, memo: dict) -> list[str]:
+    kinds = tuple(item["contribution_types"])
+    if kinds not in memo:
+        memo[kinds] = [str(CONTRIBUTION_LABELS.get(kind, kind)) for kind in kinds]
+    return memo[kinds]
 
 
 def _primary_objective(section: dict) -> int | None:
@@ -289,9 +309,6 @@ def _item(entry: dict, section: dict) -> dict:
         "question": section["question"],
         "objectives": section["objectives"],
         "contribution_types": section["contribution_types"],
-        "contribution_labels": [
-            str(CONTRIBUTION_LABELS.get(kind, kind)) for kind in section["contribution_types"]
-        ],
         "endorsements": entry["endorsements"],
         "first": section["first"],
         "paragraphs": section["paragraphs"],

@@ -20,13 +20,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reference_number', sa.Integer(), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f('uq_submissions_consultation_id'), ['consultation_id', 'reference_number']
-        )
-    with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('document_symbol', sa.String(length=80), nullable=True))
+    # Plain ADD COLUMN and CREATE INDEX, never a batch rebuild: on SQLite, rebuilding
+    # `submissions` (dropping the old table) would cascade deletes to its sections.
+    op.add_column('submissions', sa.Column('reference_number', sa.Integer(), nullable=True))
+    op.create_index(
+        'ix_submissions_consultation_reference',
+        'submissions',
+        ['consultation_id', 'reference_number'],
+        unique=True,
+    )
+    op.add_column('consultations', sa.Column('document_symbol', sa.String(length=80), nullable=True))
 
     connection = op.get_bind()
     rows = connection.execute(
@@ -45,8 +48,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.drop_column('document_symbol')
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_submissions_consultation_id'), type_='unique')
-        batch_op.drop_column('reference_number')
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later), again without a rebuild.
+    op.drop_column('consultations', 'document_symbol')
+    op.drop_index('ix_submissions_consultation_reference', table_name='submissions')
+    op.drop_column('submissions', 'reference_number')

@@ -393,8 +393,40 @@ def _annex(data: dict, styles: _Styles) -> list:
 def _update_fields_on_open(document) -> None:
     """Word fills in the contents and page numbers when the file is opened."""
     settings = document.settings.element
-    update = etree.SubElement(settings, f"{W}updateFields")
+    update = etree.Element(f"{W}updateFields")
     update.set(f"{W}val", "true")
+    # In the place the schema gives it (Word is strict about the order of settings).
+    later = {f"{W}{name}" for name in _AFTER_UPDATE_FIELDS}
+    following = next((child for child in settings if child.tag in later), None)
+    if following is None:
+        settings.append(update)
+    else:
+        following.addprevious(update)
+
+
+_AFTER_UPDATE_FIELDS = [
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+]
 
 
 def _neutral(document, title: str, created: datetime) -> bytes:

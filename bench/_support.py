@@ -15,8 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_BENCH = ROOT.parent / "shared" / "bench"
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+# The checkout's own virtualenv, or (a git worktree without one) the running interpreter's.
+_VENV = ROOT / ".venv" / "bin" if (ROOT / ".venv").exists() else Path(sys.executable).parent
+PYTHON = str(_VENV / "python")
+GUNICORN = str(_VENV / "gunicorn")
 DATABASE = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gcm_bench"
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import threading
 import time
 from pathlib import Path
@@ -34,6 +35,16 @@ class PeakMemory(threading.Thread):
         while self.running:
             self.peak = max(self.peak, _tree_rss(os.getpid()))
             time.sleep(0.05)
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children (the Typst processes):
+    on a shared machine, a figure that other processes' load does not inflate much."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -62,7 +73,7 @@ def main() -> None:
         stages: list[tuple[float, str]] = []
         memory = PeakMemory()
         memory.start()
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu()
         compilation = build_compilation(
             consultation,
             "question",
@@ -71,13 +82,14 @@ def main() -> None:
             None,
             lambda fraction, stage: stages.append((time.perf_counter() - started, stage)),
         )
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu() - cpu_before
         memory.running = False
         memory.join()
         db.session.rollback()  # the bench keeps no version
         print(
             f"submissions: {len(compilation.contents)}  wall time: {elapsed:.1f} s  "
-            f"peak memory: {memory.peak / 2**30:.2f} GB"
+            f"peak memory: {memory.peak / 2**30:.2f} GB  "
+            f"CPU time (process and children): {cpu:.1f} s  load average: {os.getloadavg()[0]:.1f}"
         )
         for at, stage in stages:
             print(f"  {at:6.1f} s  {stage}")

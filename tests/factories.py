@@ -228,6 +228,11 @@ def make_submission(
     submission.state = state
     if state in ("submitted", "accepted", "returned"):
         submission.submitted_at = utcnow()
+    if state == "accepted":  # as services.accept does: the reference is fixed now
+        from app.compilations.references import assign_reference_number
+
+        submission.decided_at = utcnow()
+        assign_reference_number(submission)
     db.session.commit()
     db.session.refresh(submission)
     return submission

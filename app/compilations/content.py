@@ -13,7 +13,12 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.compilations.labels import document_labels
+from app.compilations.labels import document_labels, method_note
+from app.compilations.references import (
+    consultation_code,
+    paragraph_range,
+    submission_reference,
+)
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.i18n import in_zone
@@ -26,7 +31,13 @@ from app.submissions.attribution import (
     unnamed_organizations,
     writers,
 )
-from app.submissions.models import Coauthor, Endorsement, Section, Submission
+from app.submissions.models import (
+    CONTRIBUTION_LABELS,
+    Coauthor,
+    Endorsement,
+    Section,
+    Submission,
+)
 from app.submissions.states import SubmissionState
 
 SCHEMA = "gcm-compiled-input/1"
@@ -54,7 +65,8 @@ def accepted_submissions(consultation: Consultation) -> list[Submission]:
             .joinedload(Endorsement.organization)
             .selectinload(Organization.country_rows),
         )
-        .order_by(Submission.id)
+        # In reference order (S-001, S-002...); one without a number yet last, by id.
+        .order_by(Submission.reference_number.is_(None), Submission.reference_number, Submission.id)
     )
     return list(db.session.scalars(query))
 
@@ -75,13 +87,18 @@ def build_content(
     version: int,
     now: datetime,
 ) -> dict:
-    """The whole compilation for one edition ("public" leaves confidential ones out)."""
+    """The whole compilation for one edition ("public" leaves confidential ones out).
+
+    References (S-014, S-014 ¶3) come from app/compilations/references.py: they are the
+    same in both editions and every version. `n` on a paragraph is only a running number
+    through this one document."""
     with force_locale(language):
         included = [s for s in submissions if _in_edition(s, edition)]
         anonymity = Anonymity(unnamed_organizations(included, edition))
-        refs = {s.id: f"S-{number:03}" for number, s in enumerate(included, 1)}
-        entries = [_submission_entry(s, refs[s.id], edition, anonymity) for s in included]
-        groups = _numbered(_groups(consultation, entries, grouping))
+        entries = [_submission_entry(s, edition, anonymity) for s in included]
+        groups = _numbered(_groups(consultation, entries, grouping), grouping)
+        figures = _figures(consultation, included, anonymity)
+        details = _consultation(consultation)
         return {
             "schema": SCHEMA,
             "edition": edition,
@@ -92,8 +109,10 @@ def build_content(
             "compiled_on": in_zone(now, consultation.timezone, "long"),
             "grouping": grouping,
             "labels": document_labels(edition),
-            "consultation": _consultation(consultation),
-            "figures": _figures(consultation, included, anonymity),
+            "method": method_note(details, figures, edition, version),
+            "consultation": details,
+            "figures": figures,
+            "objective_index": _objective_index(consultation, entries),
             "groups": groups,
             "submissions": entries,
             "annex": _annex(included, edition),
@@ -111,6 +130,8 @@ def _consultation(consultation: Consultation) -> dict:
     meeting = consultation.review_meeting_at
     return {
         "slug": consultation.slug,
+        "code": consultation_code(consultation),
+        "symbol": consultation.document_symbol or "",
         "title": consultation.text(str(_current_language()))[0].get("title", ""),
         "review": review_label(consultation.review),
         "convening_body": consultation.review.convening_body,
@@ -127,31 +148,43 @@ def _current_language():
     return get_locale()
 
 
-def _submission_entry(submission: Submission, ref: str, edition: str, anonymity: Anonymity) -> dict:
-    sections = []
+def _submission_entry(submission: Submission, edition: str, anonymity: Anonymity) -> dict:
+    """One submission, its paragraphs numbered from 1 across its sections (S-014 ¶3)."""
+    sections, number, words, objectives = [], 0, 0, set()
     for section in submission.ordered_sections():
         text = section.text
         if not text.strip():
             continue
-        objectives = section.objectives or list(section.question.objectives)
+        section_objectives = section.objectives or list(section.question.objectives)
+        objectives.update(section_objectives)
+        words += len(text.split())  # as app.text.word_count counts, faster
+        parts = paragraphs(text)
         sections.append(
             {
                 "key": section.key,
                 "question": section.question.text(submission.language).get("text", ""),
-                "objectives": objectives,
+                "objectives": section_objectives,
                 "contribution_types": list(section.contribution_types),
-                "paragraphs": paragraphs(text),
+                "first": number + 1,  # the number (¶) of its first paragraph
+                "paragraphs": parts,
             }
         )
+        number += len(parts)
     endorsements = [endorsement_credit(e, edition, anonymity) for e in submission.endorsements]
     return {
-        "ref": ref,
+        "ref": submission_reference(submission),
+        "reference": submission_reference(submission, full=True),
         "id": submission.id,
         "credit": submission_credit(submission, edition, anonymity),
         "attribution": submission.effective_attribution(),
         "language": submission.language,
+        "language_name": language_name_in_reader_language(submission.language),
         "direction": "rtl" if submission.language in ("ar", "ur", "fa") else "ltr",
         "places": _places(submission, anonymity),
+        "objectives": sorted(objectives),
+        "paragraph_range": paragraph_range(1 if number else None, number or None),
+        "paragraph_count": number,
+        "words": words,
         "sections": sections,
         "endorsements": [credit for credit in endorsements if credit],
     }
@@ -167,17 +200,64 @@ def _places(submission: Submission, anonymity: Anonymity) -> list[str]:
     return sorted({code for org in organizations if (code := anonymity.area_code(org))})
 
 
-def _numbered(groups: list[dict]) -> list[dict]:
-    """Paragraphs numbered 1, 2, 3... in document order, for reference (as UN inputs are)."""
-    number = 0
+def _numbered(groups: list[dict], grouping: str) -> list[dict]:
+    """Each paragraph with its reference (S-014 ¶3, stable) and a running number `n` in
+    document order (a convenience for this file only)."""
+    running, memo = 0, {}
     for group in groups:
         for item in group["items"]:
             numbered = []
-            for text in item["paragraphs"]:
-                number += 1
-                numbered.append({"n": number, "text": text})
+            for offset, text in enumerate(item["paragraphs"]):
+                running += 1
+                number = item["first"] + offset
+                numbered.append(
+                    {
+                        "n": running,
+                        "number": number,
+                        "ref": f"{item['ref']} ¶{number}",
+                        "text": text,
+                    }
+                )
             item["paragraphs"] = numbered
+            item["contribution_labels"] = _contribution_labels(item, memo)
+            item["context"] = _context(item, grouping, memo)
     return groups
+
+
+def _context(item: dict, grouping: str, memo: dict) -> str:
+    """What a text answers, shown with it: its question (when grouped otherwise), its
+    objectives (when grouped by question), its contribution types and its language.
+    (`memo` keeps each translated line once: there are few distinct ones.)"""
+    if grouping != "question":
+        key = ("q", item["section"], item["question"])
+    else:
+        key = ("o", tuple(item["objectives"]))
+    key += (tuple(item["contribution_types"]), item["language"])
+    if key not in memo:
+        memo[key] = _context_line(item, grouping)
+    return memo[key]
+
+
+def _context_line(item: dict, grouping: str) -> str:
+    parts = []
+    if grouping != "question":
+        number, text = item["section"][1:], item["question"]
+        parts.append(gettext("Question %(number)s: %(text)s", number=number, text=text))
+    elif item["objectives"]:
+        numbers = ", ".join(str(n) for n in item["objectives"])
+        parts.append(gettext("GCM objectives %(numbers)s", numbers=numbers))
+    if item["contribution_types"]:
+        labels = [str(CONTRIBUTION_LABELS.get(k, k)) for k in item["contribution_types"]]
+        parts.append(", ".join(labels))
+    parts.append(gettext("Written in %(language)s", language=item["language_name"]))
+    return " · ".join(parts)
+
+
+def _contribution_labels(item: dict, memo: dict) -> list[str]:
+    kinds = tuple(item["contribution_types"])
+    if kinds not in memo:
+        memo[kinds] = [str(CONTRIBUTION_LABELS.get(kind, kind)) for kind in kinds]
+    return memo[kinds]
 
 
 def _primary_objective(section: dict) -> int | None:
@@ -238,14 +318,45 @@ def _item(entry: dict, section: dict) -> dict:
         "ref": entry["ref"],
         "credit": entry["credit"],
         "language": entry["language"],
+        "language_name": entry["language_name"],
         "direction": entry["direction"],
         "places": entry["places"],
         "section": section["key"],
         "question": section["question"],
         "objectives": section["objectives"],
         "contribution_types": section["contribution_types"],
+        "endorsements": entry["endorsements"],
+        "first": section["first"],
         "paragraphs": section["paragraphs"],
     }
+
+
+def _objective_index(consultation: Consultation, entries: list[dict]) -> list[dict]:
+    """For each GCM objective, the paragraphs that address it (every objective a section is
+    tagged with, not only the one it is grouped under), with counts."""
+    found: dict[int, list] = defaultdict(list)
+    for entry in entries:
+        for section in entry["sections"]:
+            last = section["first"] + len(section["paragraphs"]) - 1
+            for number in section["objectives"]:
+                found[number].append((entry["ref"], section["first"], last))
+    in_scope = set(consultation.objectives)
+    index = []
+    for objective in gcm.objectives():
+        rows = found.get(objective.number, [])
+        if not rows and objective.number not in in_scope:
+            continue
+        index.append(
+            {
+                "objective": objective.number,
+                "title": objective.label,
+                "in_scope": objective.number in in_scope,
+                "submissions": len({ref for ref, _, _ in rows}),
+                "paragraphs": sum(last - first + 1 for _, first, last in rows),
+                "references": [f"{ref} {paragraph_range(a, b)}" for ref, a, b in rows],
+            }
+        )
+    return index
 
 
 def _figures(consultation: Consultation, included: list[Submission], anonymity: Anonymity) -> dict:

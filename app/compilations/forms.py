@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import Length, Optional, Regexp
 
 from app.forms import Form, options
 from app.reference import language_name_in_reader_language
@@ -20,6 +21,23 @@ class CompilationForm(Form):
     language = SelectField(
         _l("Language of headings and labels"),
         description=_l("The submissions stay in the language they were written in."),
+    )
+
+    symbol = StringField(
+        _l("Document symbol (optional)"),
+        description=_l(
+            "Given by the convening body, for example ESCAP/GCM/2027/INF/3. "
+            "It is printed on every page."
+        ),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            Optional(),
+            Length(max=80, message=_l("Use at most 80 characters.")),
+            Regexp(
+                r"^[A-Za-z0-9/.()\- ]+$",
+                message=_l("Use letters, digits, spaces and / . - ( ) only."),
+            ),
+        ],
     )
 
     def __init__(self, *args, languages=(), **kwargs):

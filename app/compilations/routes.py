@@ -40,6 +40,7 @@ def _form(consultation, formdata=None) -> CompilationForm:
     form = CompilationForm(formdata=formdata, languages=languages)
     if formdata is None:
         form.language.data = consultation.original_language
+        form.symbol.data = consultation.document_symbol or ""
     return form
 
 
@@ -54,17 +55,23 @@ def index(slug: str):
     consultation = load_consultation(slug)
     if may(current_user, "compilation.manage", consultation):
         _recover(consultation)
+    return _index(consultation)
+
+
+def _index(consultation, form: CompilationForm | None = None, status: int = 200):
     versions = _versions(consultation)
     manage = may(current_user, "compilation.manage", consultation)
     return render(
         "compilations/index.html",
+        "compile_form" if form is not None else None,
+        status=status,
         consultation=consultation,
         versions=versions,
         changes={
             v.id: services.changes(v, versions[i + 1] if i + 1 < len(versions) else None)
             for i, v in enumerate(versions)
         },
-        form=_form(consultation) if manage else None,
+        form=(form or _form(consultation)) if manage else None,
         failed=services.failed_runs(consultation) if manage else [],
     )
 
@@ -76,8 +83,8 @@ def start(slug: str):
     _recover(consultation)  # before the hold below, which takes SQLite's write lock
     form = _form(consultation, request.form)
     if not form.validate_on_submit():
-        flash(_("Choose how to group the submissions and the language."), "error")
-        return go_to(url_for("compilations.index", slug=slug))
+        return _index(consultation, form, 422)  # what was typed comes back, with the reason
+    consultation.document_symbol = form.symbol.data or None
     try:
         record = services.start_compilation(
             current_user, consultation, form.grouping.data, form.language.data, utcnow()

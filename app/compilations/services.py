@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from app.audit.services import record_event
 from app.compilations.content import accepted_submissions, build_content, contents_summary
 from app.compilations.models import EDITIONS, Compilation, CompilationFile, DownloadRecord
+from app.compilations.references import number_unnumbered
 from app.compilations.render import render_csv, render_docx, render_json
 from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
@@ -162,6 +163,7 @@ def build_compilation(
     now = now or utcnow()
     progress(0.02, "collecting")
     submissions = accepted_submissions(consultation)
+    number_unnumbered(submissions)  # accepted before references existed: numbered now
     number = _next_number(consultation)
     building = _root() / ".building" / (job_id or str(uuid.uuid4()))
     shutil.rmtree(building, ignore_errors=True)  # a failed earlier try of the same job

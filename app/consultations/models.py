@@ -76,6 +76,9 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime]
     deadline_at: Mapped[datetime] = mapped_column(index=True)
     review_meeting_at: Mapped[datetime | None]
+    # The symbol the convening body gives the compiled input (e.g. ESCAP/GCM/2027/INF/3),
+    # printed on every page of it.
+    document_symbol: Mapped[str | None] = mapped_column(String(80))
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     # Set when a facilitator publishes a compilation (see compilations).
     compiled_at: Mapped[datetime | None]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 
+from sqlalchemy import func, select
+
 from app.consultations.models import Participation
 from app.demo.base import DemoData
 from app.extensions import db
@@ -94,6 +96,11 @@ def _accepted(demo: DemoData, consultation, count: int, prefix: str = "Demo Cont
     if "contributor" not in demo.users:
         demo.user("contributor", "Demo contributor")
     owner = demo.users["contributor"]
+    numbered = db.session.scalar(
+        select(func.max(Submission.reference_number)).where(
+            Submission.consultation_id == consultation.id
+        )
+    )
     demo.accounts["contributor"].organizations.append(f"{count} {prefix} organizations")
     created = []
     for number in range(count):
@@ -109,6 +116,7 @@ def _accepted(demo: DemoData, consultation, count: int, prefix: str = "Demo Cont
             language=language,
             attribution=attribution,
             state=SubmissionState.ACCEPTED,
+            reference_number=(numbered or 0) + number + 1,
             submitted_at=demo.now,
             decided_at=demo.now,
             created_at=demo.now,

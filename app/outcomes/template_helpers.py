@@ -20,5 +20,8 @@ def uptakes_of_submission(submission) -> list:
 @bp.app_template_global()
 def cite(submission, paragraph: int | None) -> str:
     """How a submission (and a paragraph of it) is cited in the compiled inputs."""
-    reference = f"S-{submission.id:03}"
-    return f"{reference} ¶{paragraph}" if paragraph else reference
+    from app.compilations.references import paragraph_reference, submission_reference
+
+    if paragraph:
+        return paragraph_reference(submission, paragraph)
+    return submission_reference(submission)

@@ -250,6 +250,10 @@ def _submission(seed, consultation, org, author: str, text: str, state: str, att
     db.session.add(revision)
     db.session.flush()
     section.current_revision_id = revision.id
+    if state == "accepted":
+        from app.compilations.references import assign_reference_number
+
+        assign_reference_number(submission)
     return submission
 
 

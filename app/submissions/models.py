@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -34,6 +34,15 @@ def strictest(choices) -> str:
 
 class Submission(db.Model):
     __tablename__ = "submissions"
+    # A unique index (not a constraint) so that SQLite adds it without rebuilding the table.
+    __table_args__ = (
+        Index(
+            "ix_submissions_consultation_reference",
+            "consultation_id",
+            "reference_number",
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -52,6 +61,9 @@ class Submission(db.Model):
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Given once, when the submission is first accepted (max + 1 within the consultation),
+    # and never changed or reused: the "S-014" of app/compilations/references.py.
+    reference_number: Mapped[int | None]
 
     consultation = relationship("Consultation")
     lead_organization = relationship("Organization")

@@ -310,7 +310,10 @@ def withdraw(user, submission: Submission, now: datetime) -> None:
 def accept(facilitator, submission: Submission, now: datetime) -> None:
     if submission.state != State.SUBMITTED:
         raise WrongState
+    from app.compilations.references import assign_reference_number
+
     submission.state, submission.decided_at = State.ACCEPTED, now
+    assign_reference_number(submission)  # fixed now, never reused: S-014
     record_event(facilitator, "submission.accepted", submission, now=now)
     notify_all(
         _people(submission, ("owner", "editor", "viewer")),

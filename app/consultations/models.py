@@ -13,6 +13,7 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import content_language
 from app.timeutil import utcnow
 
 
@@ -133,7 +134,7 @@ class Consultation(db.Model):
 
     def text(self, language: str | None = None) -> tuple[dict[str, str], str]:
         """The title and description in the reader's language when present, else original."""
-        wanted = language or str(get_locale())
+        wanted = content_language(language or str(get_locale()))
         if wanted in self.texts:
             return self.texts[wanted], wanted
         return self.texts.get(self.original_language, {}), self.original_language
@@ -201,7 +202,7 @@ class GuidingQuestion(db.Model):
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
     def text(self, language: str | None = None) -> dict[str, str]:
-        wanted = language or str(get_locale())
+        wanted = content_language(language or str(get_locale()))
         original = self.consultation.original_language
         return self.texts.get(wanted) or self.texts.get(original, {})
 

@@ -58,6 +58,8 @@ def select_locale() -> str:
         return chosen
     user = current_user if current_user and current_user.is_authenticated else None
     if user is not None and user.locale in supported:
+        # A session open since before sign-ins set it: it keeps this language from now on.
+        session["locale"] = user.locale
         return user.locale
     return request.accept_languages.best_match(supported) or "en"
 

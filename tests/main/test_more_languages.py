@@ -175,3 +175,36 @@ def test_journey_pages_show_no_english_chrome(app, consultation, locale):
             if word not in LOANWORDS.get(locale, ()) and re.search(rf"\b{word}\b", text)
         ]
         assert left == [], (locale, path, left)
+
+
+def test_template_questions_are_translated_from_the_catalogs_but_hand_written_ones_not(app):
+    from app.consultations import services
+    from app.extensions import db
+
+    consultation = make_consultation(questions=1, languages=("en", "th"))
+    services.apply_template(consultation, "cluster-1")
+    added = services.translate_template_questions(consultation, "th")
+    db.session.commit()
+    hand_written, *template = consultation.questions
+    assert added == len(template) > 0
+    assert "th" not in hand_written.texts  # a person must translate what a person wrote
+    assert template[0].texts["th"]["text"].startswith("วัตถุประสงค์ที่")
+    assert services.template_question(6, "zh")[0].startswith("目标 6")  # "zh" -> zh_Hans
+
+
+def test_demo_consultation_reads_in_the_reader_language(app, client):
+    from app.consultations.models import Consultation
+    from app.extensions import db
+
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    consultation = db.session.scalar(db.select(Consultation).order_by(Consultation.id))
+    for locale, title in [
+        ("th", "การทบทวนระดับภูมิภาค"),
+        ("zh_Hans", "亚太区域审议"),
+        ("ur", "ایشیا"),
+    ]:
+        client.post("/language", data={"locale": locale, "next": "/"})
+        body = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+        assert title in body, locale
+    question = consultation.questions[0]
+    assert {"bn", "ur", "vi", "th", "zh", "my"} <= set(question.texts)

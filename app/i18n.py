@@ -101,8 +101,19 @@ def in_zone(moment: datetime, zone: str, fmt: str = "medium") -> str:
 def _in_zone(moment: datetime, zone: str, fmt: str, locale: str) -> str:
     # Babel takes about 40 µs per call, and tables repeat the same moment on every row
     # (the consultation's deadline on the dashboard).
-    text = babel_dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=locale)
-    return f"{text} ({zone})"
+    tzinfo = ZoneInfo(zone)
+    text = babel_dates.format_datetime(moment, fmt, tzinfo=tzinfo, locale=locale)
+    return f"{text} ({zone_label(zone, locale)})"
+
+
+def zone_label(zone: str, locale: str) -> str:
+    """A time zone as its id, led by its city in the reader's language and script when that
+    differs ("กรุงเทพ, Asia/Bangkok"): the id alone is Latin script for everyone."""
+    try:
+        city = babel_dates.get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        return zone
+    return zone if city in (zone, zone.rsplit("/", 1)[-1].replace("_", " ")) else f"{city}, {zone}"
 
 
 def in_reader_zone(moment: datetime, fmt: str = "medium") -> str:

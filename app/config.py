@@ -128,7 +128,12 @@ class Config:
     SEAL_ARGON2_CODE_OPSLIMIT = 2
     SEAL_ARGON2_CODE_MEMLIMIT = 16 * 1024 * 1024
 
-    LANGUAGES = ["en", "id", "fil", "ne", "ar"]
+    # Interface languages, in the order of the language menu. A language is listed only when
+    # its catalog is complete (tests/main/test_languages.py checks every one).
+    LANGUAGES = [
+        "en", "id", "fil", "ne", "ar", "bn", "hi", "ur", "si", "ta", "my", "km", "vi", "th",
+        "zh_Hans",
+    ]  # fmt: skip
     RTL_LANGUAGES = {"ar", "ur", "fa", "he"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -18,19 +18,49 @@ LANGUAGE_NAMES = {
     "fil": "Filipino",
     "ne": "नेपाली",
     "ar": "العربية",
+    "bn": "বাংলা",
+    "hi": "हिन्दी",
+    "ur": "اردو",
+    "si": "සිංහල",
+    "ta": "தமிழ்",
+    "my": "မြန်မာ",
+    "km": "ខ្មែរ",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+    "zh_Hans": "简体中文",
 }
+
+# Interface locales whose code is not the plain language code used for content (texts,
+# submissions): Simplified Chinese is "zh_Hans" in the interface and "zh" in content.
+_CONTENT_LANGUAGE = {"zh_Hans": "zh"}
+_INTERFACE_LOCALE = {content: locale for locale, content in _CONTENT_LANGUAGE.items()}
+
+
+def content_language(locale_code: str) -> str:
+    """The content language code (as in consultation texts) of an interface locale."""
+    return _CONTENT_LANGUAGE.get(locale_code, locale_code)
+
+
+def interface_locale(language_code: str) -> str:
+    """The interface locale (catalog) that speaks a content language: "zh" -> "zh_Hans"."""
+    return _INTERFACE_LOCALE.get(language_code, language_code)
 
 
 def select_locale() -> str:
     if not has_request_context():  # CLI commands and jobs: English unless forced
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = current_app.config["LANGUAGES"]
-    user = current_user if current_user and current_user.is_authenticated else None
-    if user is not None and user.locale in supported:
-        return user.locale
+    # This browser's own choice first: choosing a language on a phone must not change the
+    # language of a session open on another device. The account's language is where a new
+    # sign-in starts (see start_session) and what e-mails are written in.
     chosen = session.get("locale")
     if chosen in supported:
         return chosen
+    user = current_user if current_user and current_user.is_authenticated else None
+    if user is not None and user.locale in supported:
+        # A session open since before sign-ins set it: it keeps this language from now on.
+        session["locale"] = user.locale
+        return user.locale
     return request.accept_languages.best_match(supported) or "en"
 
 
@@ -45,6 +75,11 @@ def select_timezone() -> str | None:
 def text_direction(locale_code: str | None = None) -> str:
     code = locale_code or str(get_locale())
     return "rtl" if code.split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def html_lang(locale_code: str) -> str:
+    """A BCP 47 tag for lang="...": "zh_Hans" -> "zh-Hans"."""
+    return locale_code.replace("_", "-")
 
 
 def language_name(code: str) -> str:

@@ -1,6 +1,6 @@
 """Time and peak memory of a compilation of 500 submissions of 1,500 words each.
 
-    .venv/bin/python bench/compile.py [--submissions 500] [--keep-data]
+    .venv/bin/python bench/compile.py [--submissions 500] [--keep-data] [--language my]
 
 Loads a fresh PostgreSQL database (BENCH_DATABASE_URL) with the demo data and N accepted
 submissions in mixed languages and scripts (750,000 words for 500), then builds all four
@@ -51,6 +51,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=500)
     parser.add_argument("--keep-data", action="store_true")
+    # Language of the headings and labels (any interface language: en, my, km, zh_Hans...).
+    parser.add_argument("--language", default="en")
     options = parser.parse_args()
     if not options.keep_data:
         fresh_database(options.submissions)
@@ -77,7 +79,7 @@ def main() -> None:
         compilation = build_compilation(
             consultation,
             "question",
-            "en",
+            options.language,
             None,
             None,
             lambda fraction, stage: stages.append((time.perf_counter() - started, stage)),

@@ -20,7 +20,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent / "translations"
-LOCALES = ["en", "id", "fil", "ne", "ar"]
+LOCALES = ["en", "id", "fil", "ne", "ar", "bn", "hi", "ur", "si", "ta", "my", "km", "vi", "th"]
+LOCALES += ["zh_Hans"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, render_template, url_for
+from flask import Response, flash, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -60,6 +60,7 @@ def profile():
         locale=form.locale.data,
         timezone=form.timezone.data,
     )
+    session["locale"] = current_user.locale  # this browser follows the choice made here
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return go_to(url_for("account.index"))

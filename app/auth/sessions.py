@@ -172,7 +172,12 @@ def start_session(user: User, secret: bytes | None = None) -> None:
     kept for this session only, locked under a random key that goes into the cookie.
     The caller commits, so the new session row exists before the cookie is used.
     """
-    locale = session.get("locale")
+    # The account's language is where a new sign-in starts; after that, this browser keeps
+    # its own choice (app.i18n.select_locale), so another device's choice never changes it.
+    if user.locale in current_app.config["LANGUAGES"]:
+        locale = user.locale
+    else:
+        locale = session.get("locale")
     _close_current()
     session.clear()
     if locale:

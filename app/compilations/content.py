@@ -21,7 +21,7 @@ from app.compilations.references import (
 )
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.i18n import in_zone
+from app.i18n import content_language, in_zone, text_direction
 from app.organizations.models import Organization
 from app.reference import country_name, gcm, language_name_in_reader_language
 from app.submissions.attribution import (
@@ -103,8 +103,9 @@ def build_content(
             "schema": SCHEMA,
             "edition": edition,
             "version": version,
-            "language": language,
-            "direction": "rtl" if language in ("ar", "ur", "fa") else "ltr",
+            # Typst takes a plain ISO 639 code ("zh", not "zh_Hans").
+            "language": content_language(language).split("_")[0],
+            "direction": text_direction(language),
             "compiled_at": now.isoformat(),
             "compiled_on": in_zone(now, consultation.timezone, "long"),
             "grouping": grouping,
@@ -132,7 +133,7 @@ def _consultation(consultation: Consultation) -> dict:
         "slug": consultation.slug,
         "code": consultation_code(consultation),
         "symbol": consultation.document_symbol or "",
-        "title": consultation.text(str(_current_language()))[0].get("title", ""),
+        "title": consultation.text(content_language(str(_current_language())))[0].get("title", ""),
         "review": review_label(consultation.review),
         "convening_body": consultation.review.convening_body,
         "opens": in_zone(consultation.opens_at, zone, "long"),
@@ -179,7 +180,7 @@ def _submission_entry(submission: Submission, edition: str, anonymity: Anonymity
         "attribution": submission.effective_attribution(),
         "language": submission.language,
         "language_name": language_name_in_reader_language(submission.language),
-        "direction": "rtl" if submission.language in ("ar", "ur", "fa") else "ltr",
+        "direction": text_direction(submission.language),
         "places": _places(submission, anonymity),
         "objectives": sorted(objectives),
         "paragraph_range": paragraph_range(1 if number else None, number or None),

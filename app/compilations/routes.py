@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, request, send_file, url_for
+from flask import abort, current_app, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from app.compilations.forms import CompilationForm, PublishForm
 from app.compilations.models import Compilation, CompilationFile
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import interface_locale
 from app.jobs import JobRecord, recover_lost
 from app.policy import may, require
 from app.timeutil import utcnow
@@ -36,10 +37,14 @@ def _versions(consultation) -> list[Compilation]:
 
 
 def _form(consultation, formdata=None) -> CompilationForm:
-    languages = sorted({consultation.original_language, *consultation.accepted_languages})
+    # Headings and labels in any interface language, the consultation's own ones first.
+    interface = current_app.config["LANGUAGES"]
+    written = [consultation.original_language, *sorted(consultation.accepted_languages)]
+    own = [interface_locale(c) for c in written]
+    languages = list(dict.fromkeys([c for c in own if c in interface] + interface))
     form = CompilationForm(formdata=formdata, languages=languages)
     if formdata is None:
-        form.language.data = consultation.original_language
+        form.language.data = interface_locale(consultation.original_language)
         form.symbol.data = consultation.document_symbol or ""
     return form
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import content_language
 from app.timeutil import utcnow
 
 
@@ -136,7 +137,7 @@ class Consultation(db.Model):
 
     def text(self, language: str | None = None) -> tuple[dict[str, str], str]:
         """The title and description in the reader's language when present, else original."""
-        wanted = language or str(get_locale())
+        wanted = content_language(language or str(get_locale()))
         if wanted in self.texts:
             return self.texts[wanted], wanted
         return self.texts.get(self.original_language, {}), self.original_language
@@ -214,7 +215,7 @@ class GuidingQuestion(db.Model):
     def text_and_language(self, language: str | None = None) -> tuple[dict[str, str], str]:
         """The question in the reader's language when present, else the original, with the
         language it is written in."""
-        wanted = language or str(get_locale())
+        wanted = content_language(language or str(get_locale()))
         if self.texts.get(wanted):
             return self.texts[wanted], wanted
         original = self.consultation.original_language

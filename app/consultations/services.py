@@ -22,6 +22,7 @@ from app.consultations.models import (
     Review,
 )
 from app.extensions import db
+from app.i18n import interface_locale
 from app.notifications.services import notify_all
 from app.policy import may_be_staff
 from app.reference import gcm
@@ -205,17 +206,41 @@ def apply_template(consultation: Consultation, template: str) -> None:
     """Scope and one question per objective, written in the consultation's language."""
     numbers = template_objectives(template)
     consultation.set_objectives(sorted(set(consultation.objectives) | set(numbers)))
-    with force_locale(consultation.original_language):
-        for number in numbers:
-            objective = gcm.objective(number)
-            text = _(
-                "Objective %(number)d, %(title)s: what has changed since the last review, "
-                "what still stands in the way, and what do you recommend?",
-                number=number,
-                title=_(objective.title),
-            )
-            help_text = _("Give concrete examples from your work. Say who is affected.")
-            add_question(consultation, text, help_text, [number], 500)
+    for number in numbers:
+        text, help_text = template_question(number, consultation.original_language)
+        add_question(consultation, text, help_text, [number], 500)
+
+
+def template_question(number: int, language: str) -> tuple[str, str]:
+    """The template's question on one GCM objective, and its help, in a content language."""
+    with force_locale(interface_locale(language)):
+        objective = gcm.objective(number)
+        text = _(
+            "Objective %(number)d, %(title)s: what has changed since the last review, "
+            "what still stands in the way, and what do you recommend?",
+            number=number,
+            title=_(objective.title),
+        )
+        return text, _("Give concrete examples from your work. Say who is affected.")
+
+
+def translate_template_questions(consultation: Consultation, language: str) -> int:
+    """Add the interface catalog's wording, in `language`, to the questions that the
+    template wrote and that have no text in that language yet. Returns how many."""
+    added = 0
+    for question in consultation.questions:
+        if language in question.texts or len(question.objectives) != 1:
+            continue
+        number = question.objectives[0]
+        original = question.texts.get(consultation.original_language, {})
+        if (original.get("text"), original.get("help")) != template_question(
+            number, consultation.original_language
+        ):
+            continue  # written or edited by hand: a person must translate it
+        text, help_text = template_question(number, language)
+        question.texts = {**question.texts, language: {"text": text, "help": help_text}}
+        added += 1
+    return added
 
 
 def add_question(consultation, text: str, help_text: str, objectives, word_limit: int):

@@ -40,6 +40,42 @@ CONSULTATIONS = [
 ]
 
 
+# Translations of the first consultation, so the language switch shows translated content
+# as well as translated chrome. Drafts, like the catalogs (translations/README.md). Its
+# template questions are translated from the catalogs (translate_template_questions).
+TRANSLATIONS = {
+    "bn": (
+        "এশিয়া-প্রশান্ত মহাসাগরীয় আঞ্চলিক পর্যালোচনা: ন্যায্য নিয়োগ ও শোভন কাজ",
+        "এই পরামর্শসভা পর্যালোচনার জন্য নাগরিক সমাজের লিখিত মতামত জড়ো করে। আপনার কাজ থেকে "
+        "বাস্তব উদাহরণ দিয়ে নির্দেশক প্রশ্নগুলোর উত্তর দিন।",
+    ),
+    "ur": (
+        "ایشیا بحرالکاہل علاقائی جائزہ: منصفانہ بھرتی اور باعزت کام",
+        "یہ مشاورت جائزے کے لیے سول سوسائٹی کی تحریری تجاویز جمع کرتی ہے۔ اپنے کام سے ٹھوس "
+        "مثالیں دے کر رہنما سوالات کے جواب دیں۔",
+    ),
+    "vi": (
+        "Rà soát khu vực châu Á - Thái Bình Dương: tuyển dụng công bằng và việc làm tử tế",
+        "Cuộc tham vấn này thu thập góp ý bằng văn bản của xã hội dân sự cho đợt rà soát. "
+        "Hãy trả lời các câu hỏi gợi ý bằng ví dụ cụ thể từ công việc của bạn.",
+    ),
+    "th": (
+        "การทบทวนระดับภูมิภาคเอเชียและแปซิฟิก: การจัดหางานที่เป็นธรรมและงานที่มีคุณค่า",
+        "การปรึกษาหารือนี้รวบรวมความเห็นเป็นลายลักษณ์อักษรจากภาคประชาสังคมเพื่อการทบทวน "
+        "ตอบคำถามนำด้วยตัวอย่างที่เป็นรูปธรรมจากงานของคุณ",
+    ),
+    "zh": (
+        "亚太区域审议：公平招聘与体面工作",
+        "本次磋商为审议收集公民社会的书面意见。请用您工作中的具体例子回答引导问题。",
+    ),
+    "my": (
+        "အာရှ-ပစိဖိတ် ဒေသဆိုင်ရာ ပြန်လည်သုံးသပ်မှု- တရားမျှတသော အလုပ်ခန့်ထားမှုနှင့် သင့်လျော်သောအလုပ်",
+        "ဤဆွေးနွေးတိုင်ပင်မှုသည် ပြန်လည်သုံးသပ်မှုအတွက် အရပ်ဘက်အဖွဲ့အစည်းများ၏ စာဖြင့်ရေးသော "
+        "အကြံပြုချက်များကို စုဆောင်းသည်။ သင့်အလုပ်မှ တိကျသော ဥပမာများဖြင့် လမ်းညွှန်မေးခွန်းများကို ဖြေပါ။",
+    ),
+}
+
+
 def _dates(state: str, now):
     if state == "upcoming":
         return now + timedelta(days=10), now + timedelta(days=45)
@@ -82,6 +118,8 @@ def add_consultations(demo: DemoData) -> list[Consultation]:
             review_meeting_at=deadline + timedelta(days=30),
             invitation_only=invited,
         )
+        if index == 0:
+            _translate(consultation)
         consultation.published = state != "draft"
         if state == "compiled":
             consultation.compiled_at = demo.now - timedelta(days=2)
@@ -95,6 +133,15 @@ def add_consultations(demo: DemoData) -> list[Consultation]:
         created.append(consultation)
     demo.consultations = created
     return created
+
+
+def _translate(consultation: Consultation) -> None:
+    for language in TRANSLATIONS:
+        if language not in consultation.accepted_languages:
+            consultation.accepted_languages.append(language)
+    for language, (title, description) in TRANSLATIONS.items():
+        services.set_translation(consultation, language, title, description)
+        services.translate_template_questions(consultation, language)
 
 
 def _participants(demo: DemoData, consultation: Consultation, index: int, invited: bool):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.extensions import db
+from app.i18n import content_language
 from app.notifications.services import notify_all
 from app.submissions.models import (
     ATTRIBUTIONS,
@@ -103,7 +104,8 @@ def start_submission(user, consultation, org, now: datetime) -> Submission:
 
 def _default_language(consultation, user) -> str:
     accepted = list(consultation.accepted_languages)
-    return user.locale if user.locale in accepted else consultation.original_language
+    language = content_language(user.locale or "")
+    return language if language in accepted else consultation.original_language
 
 
 def set_details(user, submission: Submission, language: str, attribution: str, now) -> None:

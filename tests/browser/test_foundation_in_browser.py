@@ -64,11 +64,19 @@ def test_sign_in_with_htmx_follows_hx_redirect(page, live_server):
     expect(page.locator("nav.main-nav")).to_contain_text("My account")
 
 
-def test_arabic_layout_runs_right_to_left(chromium, live_server):
-    context = chromium.new_context(base_url=live_server, locale="ar")
+@pytest.mark.parametrize("locale", ["ar", "ur"])
+def test_right_to_left_layout_on_a_small_phone(chromium, live_server, locale):
+    context = chromium.new_context(
+        base_url=live_server, locale=locale, viewport={"width": 360, "height": 800}
+    )
     page = context.new_page()
+    for path in ("/", "/sign-in", "/consultations"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.lang") == locale
+        assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+        # Nothing wider than the screen (long words in Urdu or Arabic wrap).
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     page.goto("/")
-    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
     bar = page.locator(".site-header .bar").bounding_box()
     exit_box = page.locator("#quick-exit").bounding_box()
     assert exit_box["x"] < bar["x"] + bar["width"] / 2  # mirrored: quick exit on the left

@@ -44,6 +44,8 @@ def render_csv(data: dict) -> bytes:
             "contribution_types",
             "text",
             "endorsements",
+            "translation",
+            "original_text",
         ]
     )
     for entry in data["submissions"]:
@@ -60,6 +62,9 @@ def render_csv(data: dict) -> bytes:
                 ";".join(section["contribution_types"]),
                 "\n\n".join(section["paragraphs"]),
                 str(len(entry["endorsements"])),
+                # A translated text: its mark, and the original it translates.
+                section.get("translation", {}).get("mark", ""),
+                "\n\n".join(section.get("original", {}).get("paragraphs", [])),
             ]
             writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     # A byte-order mark lets spreadsheet programs read UTF-8 (Arabic, Nepali...) correctly.
@@ -87,8 +92,13 @@ def render_docx(data: dict, created: datetime) -> bytes:
         anchor.addprevious(_heading(document, group["title"], 1))
         for item in group["items"]:
             anchor.addprevious(_heading(document, f"{item['ref']} · {item['credit']}", 2))
+            translation = item.get("translation")
+            if translation:  # see app/submission_translations/compiling.py
+                anchor.addprevious(_paragraph(translation["mark"], "Subtitle"))
             for paragraph in item["paragraphs"]:
                 anchor.addprevious(_numbered(paragraph, item["direction"] == "rtl"))
+                if translation:
+                    anchor.addprevious(_original(paragraph, translation))
     body.remove(anchor)
     _annex(document, data)
     return _neutral(document, consultation["title"], created)
@@ -145,6 +155,12 @@ def _heading(document, text: str, level: int):
 
 def _numbered(paragraph: dict, rtl: bool):
     return _paragraph(f"{paragraph['n']}. {paragraph['text']}", rtl=rtl)
+
+
+def _original(paragraph: dict, translation: dict):
+    """The original text after its translation, in its own direction."""
+    text = f"{translation['original_label']}: {paragraph['original']}"
+    return _paragraph(text, "Quote", rtl=translation["original_direction"] == "rtl")
 
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))

@@ -72,7 +72,12 @@ def start(slug: str):
         return go_to(url_for("compilations.index", slug=slug))
     try:
         record = services.start_compilation(
-            current_user, consultation, form.grouping.data, form.language.data, utcnow()
+            current_user,
+            consultation,
+            form.grouping.data,
+            form.language.data,
+            utcnow(),
+            translations=form.translations.data,
         )
     except services.NothingToCompile:
         flash(_("No submission is accepted yet, so there is nothing to compile."), "error")

@@ -21,6 +21,7 @@ from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.jobs import JobRecord, enqueue, job, report_progress, retry
+from app.submission_translations.compiling import apply_translations, translation_plan
 from app.timeutil import utcnow
 
 # Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
@@ -40,11 +41,15 @@ class CompilationRunning(Exception):
         self.run = run
 
 
-def start_compilation(user, consultation: Consultation, grouping: str, language: str, now):
+def start_compilation(
+    user, consultation: Consultation, grouping: str, language: str, now, translations="checked"
+):
     _hold_compilations(consultation)
     if not accepted_submissions(consultation):
         raise NothingToCompile
-    record = enqueue("compile", consultation.id, grouping, language, user.id, subject=consultation)
+    record = enqueue(
+        "compile", consultation.id, grouping, language, user.id, translations, subject=consultation
+    )
     record_event(user, "compilation.started", consultation, now=now, job=record.id)
     return record
 
@@ -92,7 +97,14 @@ def _hold_compilations(consultation: Consultation) -> None:
 
 
 @job("compile", person_argument=3)
-def compile_job(record_id: str, consultation_id: int, grouping: str, language: str, user_id):
+def compile_job(
+    record_id: str,
+    consultation_id: int,
+    grouping: str,
+    language: str,
+    user_id,
+    translations: str = "checked",
+):
     # Retried after it had finished (e.g. the worker died while reporting): nothing to do.
     if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):
         return
@@ -104,6 +116,7 @@ def compile_job(record_id: str, consultation_id: int, grouping: str, language: s
         user_id,
         record_id,
         lambda fraction, stage: report_progress(record_id, fraction, stage),
+        translations=translations,
     )
 
 
@@ -119,6 +132,7 @@ def build_compilation(
     job_id: str | None,
     progress: Callable[[float, str], None],
     now: datetime | None = None,
+    translations: str = "checked",
 ) -> Compilation:
     """Build every file in a private folder, then make the version visible in one step."""
     now = now or utcnow()
@@ -128,15 +142,21 @@ def build_compilation(
     building = _root() / ".building" / (job_id or str(uuid.uuid4()))
     shutil.rmtree(building, ignore_errors=True)  # a failed earlier try of the same job
     building.mkdir(parents=True)
+    # Translations into the compilation's language (app/submission_translations/compiling.py).
+    plan = translation_plan(consultation, language, translations)
     data = {
-        edition: build_content(
-            consultation,
-            submissions,
-            edition=edition,
-            grouping=grouping,
-            language=language,
-            version=number,
-            now=now,
+        edition: apply_translations(
+            build_content(
+                consultation,
+                submissions,
+                edition=edition,
+                grouping=grouping,
+                language=language,
+                version=number,
+                now=now,
+            ),
+            plan,
+            translations,
         )
         for edition in EDITIONS
     }

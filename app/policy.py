@@ -417,13 +417,13 @@ def _add_translation(user, submission) -> bool:
 
 @rule("translation.view")
 def _view_translation(user, translation) -> bool:
-    """Whoever may translate the text, read it (as any edition), or check translations."""
+    """Whoever may translate the text, its writers, and the staff who read it whole or in the
+    restricted edition (facilitators, UN reviewers)."""
     submission = translation.submission
     return (
         _add_translation(user, submission)
         or _view_submission(user, submission)
         or _read_restricted(user, submission)
-        or (_read_public(user, submission) and translation.submission.state == "accepted")
     )
 
 

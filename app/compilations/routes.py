@@ -36,7 +36,15 @@ def _versions(consultation) -> list[Compilation]:
 
 
 def _form(consultation, formdata=None) -> CompilationForm:
-    languages = sorted({consultation.original_language, *consultation.accepted_languages})
+    from app.submission_translations.compiling import translated_languages
+
+    languages = sorted(
+        {
+            consultation.original_language,
+            *consultation.accepted_languages,
+            *translated_languages(consultation),  # compilations in a translation's language
+        }
+    )
     form = CompilationForm(formdata=formdata, languages=languages)
     if formdata is None:
         form.language.data = consultation.original_language

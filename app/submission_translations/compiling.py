@@ -26,6 +26,17 @@ MODES = ("checked", "unchecked", "none")
 RTL = ("ar", "ur", "fa", "he")
 
 
+def translated_languages(consultation) -> set[str]:
+    """Languages that accepted submissions of this consultation are translated into."""
+    query = (
+        select(Translation.language)
+        .join(Submission, Submission.id == Translation.submission_id)
+        .where(Submission.consultation_id == consultation.id, Submission.state == "accepted")
+        .distinct()
+    )
+    return set(db.session.scalars(query))
+
+
 def translation_plan(consultation, language: str, mode: str) -> dict:
     """{submission id: Translation} for the translations that may enter this compilation."""
     if mode == "none":

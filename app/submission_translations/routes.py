@@ -306,3 +306,8 @@ def translation_status(translation: Translation) -> str:
     from app.submission_translations.models import STATUS_LABELS
 
     return str(STATUS_LABELS[translation.status])
+
+
+@bp.app_template_test("visible_translation")
+def visible_translation(translation: Translation) -> bool:
+    return may(current_user, "translation.view", translation)

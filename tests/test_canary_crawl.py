@@ -42,6 +42,7 @@ MUST_FIND = {
     "unlisted_owner": "Canary draft text",
     "facilitator": "Canary Unlisted Group",
     "stranger_owner": "Canary anonymous text",  # it may read accepted texts to sign on
+    "translator": "Canary translated text",
 }
 
 

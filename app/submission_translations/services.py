@@ -242,7 +242,7 @@ def invite_translator(by, consultation, person, now) -> ConsultationTranslator:
         [person],
         "translation.translator",
         now,
-        url_for("submissions.sign_on_list", slug=consultation.slug),
+        url_for("translations.for_consultation", slug=consultation.slug),
         consultation=consultation.title,
     )
     return row

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("translations", __name__, template_folder="templates")
 
-from app.submission_translations import routes  # noqa: E402,F401
+from app.submission_translations import account_hooks, routes  # noqa: E402,F401

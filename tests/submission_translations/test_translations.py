@@ -235,3 +235,25 @@ def test_a_translator_shows_their_name_only_when_they_choose(app, db, scenario, 
         f"/translations/{shown}"
     ).get_data(as_text=True)
     assert "Camille Translator Person" not in lead.get(f"/translations/{hidden}").get_data(True)
+
+
+def test_a_translators_export_holds_their_translation_and_not_who_wrote_the_original(
+    app, db, scenario, signed_in_client
+):
+    volunteer = make_user(display_name="Exported Volunteer")
+    db.session.add(
+        ConsultationTranslator(consultation_id=scenario.consultation.id, user_id=volunteer.id)
+    )
+    db.session.commit()
+    client = signed_in_client(volunteer)
+    translation_id = _start(client, scenario.anonymous, language="fr")
+    _translate(client, translation_id, "q1", "Texte exporté du bénévole.")
+    data = client.get("/account/export").get_json()
+    texts = data["translations"]["translated_texts"]
+    assert [(t["language"], t["section"], t["text"]) for t in texts] == [
+        ("fr", "q1", "Texte exporté du bénévole.")
+    ]
+    assert data["translations"]["translator_in"][0]["consultation"] == scenario.consultation.title
+    raw = json.dumps(data, ensure_ascii=False)
+    for secret in scenario.secrets:
+        assert secret not in raw, secret

@@ -27,7 +27,12 @@ from app.submission_translations.models import (
     TranslatedSection,
     Translation,
 )
-from app.submissions.attribution import consultation_anonymity, submission_credit
+from app.submissions.attribution import (
+    Anonymity,
+    consultation_anonymity,
+    submission_credit,
+    unnamed_organizations,
+)
 from app.submissions.loading import submission_query
 from app.submissions.models import Submission
 from app.timeutil import utcnow
@@ -61,14 +66,19 @@ def _translation(translation_id: int, action: str) -> Translation:
     return translation
 
 
+def _edition(submission) -> str:
+    """The edition whose credit line this person may read ("restricted" for its writers,
+    facilitators and UN reviewers, "public" for everyone else)."""
+    if may(current_user, "submission.view", submission) or may(
+        current_user, "submission.read_restricted", submission
+    ):
+        return "restricted"
+    return "public"
+
+
 def credit_line(submission) -> str | None:
     """The credit line as the edition this person may read credits it; nothing more."""
-    full = may(current_user, "submission.view", submission)
-    edition = (
-        "restricted"
-        if full or may(current_user, "submission.read_restricted", submission)
-        else "public"
-    )
+    edition = _edition(submission)
     return submission_credit(submission, edition, consultation_anonymity(submission, edition))
 
 
@@ -234,8 +244,11 @@ def for_consultation(slug: str):
             Submission.consultation_id == consultation.id, Submission.state == "accepted"
         ).order_by(Submission.id)
     ).all()
+    # One reading of who is credited without a name, for every row (as an edition does).
+    anonymity = {e: Anonymity(unnamed_organizations(accepted, e)) for e in ("public", "restricted")}
+    found = services.translations_of_all(accepted)
     rows = [
-        (s, credit_line(s), services.translations_of(s))
+        (s, submission_credit(s, _edition(s), anonymity[_edition(s)]), found.get(s.id, []))
         for s in accepted
         if may(current_user, "translation.add", s)
     ]

@@ -192,6 +192,19 @@ def translations_of(submission) -> list[Translation]:
     )
 
 
+def translations_of_all(submissions) -> dict[int, list[Translation]]:
+    """The translations of many submissions, in one query."""
+    found: dict[int, list[Translation]] = {}
+    query = (
+        select(Translation)
+        .where(Translation.submission_id.in_([s.id for s in submissions]))
+        .order_by(Translation.language)
+    )
+    for translation in db.session.scalars(query):
+        found.setdefault(translation.submission_id, []).append(translation)
+    return found
+
+
 # --- Credit lines ---------------------------------------------------------------------------
 
 

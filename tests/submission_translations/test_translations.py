@@ -257,3 +257,19 @@ def test_a_translators_export_holds_their_translation_and_not_who_wrote_the_orig
     raw = json.dumps(data, ensure_ascii=False)
     for secret in scenario.secrets:
         assert secret not in raw, secret
+
+
+def test_a_save_from_an_older_version_is_refused_and_keeps_the_text(
+    app, db, scenario, signed_in_client
+):
+    owner, org = _translating_org(scenario)
+    client = signed_in_client(owner)
+    translation_id = _start(client, scenario.named, org)
+    url = f"/translations/{translation_id}/sections/q2"
+    assert client.post(url, data={"body": "Première version.", "version": "0"}).status_code == 303
+    stale = client.post(url, data={"body": "Version concurrente.", "version": "0"})
+    assert stale.status_code == 422
+    page = stale.get_data(as_text=True)
+    assert "Version concurrente." in page and "Première version." in page  # both shown
+    translation = db.session.get(Translation, translation_id)
+    assert translation.sections[0].text == "Première version."

@@ -9,9 +9,10 @@ helper processes). Peak memory is the largest sum of the resident memory of this
 and its children, sampled every 50 ms. Targets: under 30 s and 2.5 GB.
 
 With --translations every accepted submission gets one checked translation, section by
-section (into English, or French for texts written in English), and the version is built
-in English with the checked translations: each translated paragraph is followed by its
-original, so the body is about twice as long.
+section (into English, or French for texts written in English; stand-in Latin-script
+words as long as the original), and the version is built in English with the checked
+translations: each translated paragraph is followed by its original, so the body is about
+twice as long.
 """
 
 from __future__ import annotations
@@ -95,9 +96,39 @@ def main() -> None:
             print(f"  {built.edition:10} {built.format:4} {size / 2**20:7.1f} MB")
 
 
+WORDS = [
+    "workers",
+    "recruitment",
+    "fees",
+    "wages",
+    "contract",
+    "employer",
+    "agency",
+    "border",
+    "migrants",
+    "rights",
+    "families",
+    "health",
+    "housing",
+    "permit",
+    "visa",
+    "deportation",
+    "remittances",
+    "training",
+    "union",
+    "support",
+]
+
+
+def _stand_in(paragraph: str, language: str) -> str:
+    """A stand-in translation in Latin script, about as long as the original paragraph."""
+    count = max(1, len(paragraph) // 7)
+    return f"[{language}] " + " ".join(WORDS[i % len(WORDS)] for i in range(count)) + "."
+
+
 def _translate_all(consultation) -> int:
-    """One checked translation per accepted submission, as people would have written it:
-    each paragraph of the original, marked, so paragraph counts match (stand-in texts)."""
+    """One checked translation per accepted submission, section by section, one paragraph
+    for each of the original's (stand-in English or French words, as long as the original)."""
     from sqlalchemy import delete, select
 
     from app.compilations.content import paragraphs
@@ -137,7 +168,7 @@ def _translate_all(consultation) -> int:
             translated = TranslatedSection(translation_id=translation.id, section_id=section.id)
             db.session.add(translated)
             db.session.flush()
-            body = "\n\n".join(f"[{language}] {part}" for part in parts)
+            body = "\n\n".join(_stand_in(part, language) for part in parts)
             revision = TranslationRevision(translated_section_id=translated.id, body=body)
             db.session.add(revision)
             db.session.flush()

@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from app.reading import bp as reading_bp
     from app.safeguarding import bp as safeguarding_bp
     from app.sessions import bp as sessions_bp
+    from app.submission_translations import bp as translations_bp
     from app.submissions import bp as submissions_bp
 
     for blueprint in (
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         consultations_bp,
         submissions_bp,
+        translations_bp,
         compilations_bp,
         outcomes_bp,
         reading_bp,

@@ -169,8 +169,19 @@ def recover_jobs():
     default="question",
     show_default=True,
 )
-@click.option("--language", default=None, help="Language of headings (default: the original).")
-def compile_command(slug: str, grouping: str, language: str | None):
+@click.option(
+    "--language",
+    default=None,
+    help="Language of headings, and of the translations used (default: the original).",
+)
+@click.option(
+    "--translations",
+    type=click.Choice(["checked", "unchecked", "none"]),
+    default="checked",
+    show_default=True,
+    help="Translations into --language: checked ones, also unchecked ones (marked), or none.",
+)
+def compile_command(slug: str, grouping: str, language: str | None, translations: str):
     """Build a compilation of a consultation now and print its files with their SHA-256."""
     from sqlalchemy import select
 
@@ -188,6 +199,7 @@ def compile_command(slug: str, grouping: str, language: str | None):
             None,
             None,
             lambda fraction, stage: click.echo(f"{int(fraction * 100):3d}% {stage}", err=True),
+            translations=translations,
         )
         db.session.commit()
     click.echo(f"version {compilation.number} of {slug}")

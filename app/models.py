@@ -41,6 +41,12 @@ from app.sessions.models import (  # noqa: F401
     SessionRegistration,
     SpeakingRequest,
 )
+from app.submission_translations.models import (  # noqa: F401
+    ConsultationTranslator,
+    TranslatedSection,
+    Translation,
+    TranslationRevision,
+)
 from app.submissions.models import (  # noqa: F401
     Attachment,
     Coauthor,

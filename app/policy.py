@@ -381,6 +381,113 @@ def _see_downloads(user, submission) -> bool:
     return bool(_roles_in(user, {submission.lead_organization_id}))
 
 
+# --- Translations of accepted submissions ------------------------------------------------
+
+
+def translates_for(user, consultation) -> bool:
+    """Invited by a facilitator to translate this consultation's accepted texts."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.submission_translations.models import ConsultationTranslator
+
+    if not signed_in(user):
+        return False
+    query = select(ConsultationTranslator.id).where(
+        ConsultationTranslator.consultation_id == consultation.id,
+        ConsultationTranslator.user_id == user.id,
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def takes_part_as_writer(user, consultation) -> bool:
+    """An owner or editor of an organization that joined this consultation."""
+    from sqlalchemy import select
+
+    from app.consultations.models import Participation
+    from app.extensions import db
+
+    if not signed_in(user):
+        return False
+    org_ids = {m.organization_id for m in _memberships(user) if m.role in {"owner", "editor"}}
+    if not org_ids:
+        return False
+    query = select(Participation.id).where(
+        Participation.consultation_id == consultation.id,
+        Participation.organization_id.in_(org_ids),
+        Participation.state == "joined",
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+@rule("translation.add")
+def _add_translation(user, submission) -> bool:
+    """Accepted texts: their own organizations' writers; for texts that are not confidential,
+    also writers of any organization taking part, and the consultation's invited translators."""
+    if submission.state != "accepted" or not signed_in(user):
+        return False
+    if _roles_in(user, submission.organization_ids()) & {"owner", "editor"}:
+        return True
+    if submission.effective_attribution() == "confidential":
+        return False
+    consultation = submission.consultation
+    return translates_for(user, consultation) or takes_part_as_writer(user, consultation)
+
+
+@rule("translation.view")
+def _view_translation(user, translation) -> bool:
+    """Whoever may translate the text, its writers, and the staff who read it whole or in the
+    restricted edition (facilitators, UN reviewers)."""
+    submission = translation.submission
+    return (
+        _add_translation(user, submission)
+        or _view_submission(user, submission)
+        or _read_restricted(user, submission)
+    )
+
+
+@rule("translation.edit")
+def _edit_translation(user, translation) -> bool:
+    """The person who started it, or writers of the organization credited with it, while they
+    may still translate the text."""
+    if not _add_translation(user, translation.submission):
+        return False
+    if translation.created_by_id == user.id:
+        return True
+    if translation.credit_kind == "organization" and translation.organization_id:
+        return bool(_roles_in(user, {translation.organization_id}) & {"owner", "editor"})
+    if translation.credit_kind == "authors":
+        return bool(
+            _roles_in(user, translation.submission.organization_ids()) & {"owner", "editor"}
+        )
+    return False
+
+
+@rule("translation.check")
+def _check_translation(user, translation) -> bool:
+    """The submission's lead organization (owners and editors) or its facilitators."""
+    submission = translation.submission
+    if submission.state != "accepted":
+        return False
+    lead = _roles_in(user, {submission.lead_organization_id}) & {"owner", "editor"}
+    return bool(lead) or runs(user, submission.consultation)
+
+
+@rule("translations.list")
+def _list_translatable(user, consultation) -> bool:
+    """The list of accepted texts to translate: whoever may add a translation to them."""
+    return (
+        runs(user, consultation)
+        or translates_for(user, consultation)
+        or takes_part_as_writer(user, consultation)
+    )
+
+
+@rule("translators.manage")
+def _manage_translators(user, consultation) -> bool:
+    return runs(user, consultation)
+
+
 # --- Outcomes ------------------------------------------------------------------------------
 
 

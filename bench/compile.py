@@ -1,12 +1,19 @@
 """Time and peak memory of a compilation of 500 submissions of 1,500 words each.
 
     .venv/bin/python bench/compile.py [--submissions 500] [--keep-data] [--language my]
+                                      [--translations]
 
 Loads a fresh PostgreSQL database (BENCH_DATABASE_URL) with the demo data and N accepted
 submissions in mixed languages and scripts (750,000 words for 500), then builds all four
 formats of both editions, as `flask compile` does, in this process (the two PDFs in two
 helper processes). Peak memory is the largest sum of the resident memory of this process
 and its children, sampled every 50 ms. Targets: under 30 s and 2.5 GB.
+
+With --translations every accepted submission gets one checked translation, section by
+section (into English, or French for texts written in English; stand-in Latin-script
+words as long as the original), and the version is built in English with the checked
+translations: each translated paragraph is followed by its original, so the body is about
+twice as long.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ def main() -> None:
     parser.add_argument("--keep-data", action="store_true")
     # Language of the headings and labels (any interface language: en, my, km, zh_Hans...).
     parser.add_argument("--language", default="en")
+    parser.add_argument("--translations", action="store_true")
     options = parser.parse_args()
     if not options.keep_data:
         fresh_database(options.submissions)
@@ -72,6 +80,8 @@ def main() -> None:
             .order_by(db.func.count(Submission.id).desc())
             .limit(1)
         )
+        if options.translations:
+            print(f"translations added: {_translate_all(consultation)}")
         stages: list[tuple[float, str]] = []
         memory = PeakMemory()
         memory.start()
@@ -83,6 +93,7 @@ def main() -> None:
             None,
             None,
             lambda fraction, stage: stages.append((time.perf_counter() - started, stage)),
+            translations="checked" if options.translations else "none",
         )
         elapsed, cpu = time.perf_counter() - started, _cpu() - cpu_before
         memory.running = False
@@ -98,6 +109,87 @@ def main() -> None:
         for built in compilation.files:
             size = Path(file_path(built)).stat().st_size
             print(f"  {built.edition:10} {built.format:4} {size / 2**20:7.1f} MB")
+
+
+WORDS = [
+    "workers",
+    "recruitment",
+    "fees",
+    "wages",
+    "contract",
+    "employer",
+    "agency",
+    "border",
+    "migrants",
+    "rights",
+    "families",
+    "health",
+    "housing",
+    "permit",
+    "visa",
+    "deportation",
+    "remittances",
+    "training",
+    "union",
+    "support",
+]
+
+
+def _stand_in(paragraph: str, language: str) -> str:
+    """A stand-in translation in Latin script, about as long as the original paragraph."""
+    count = max(1, len(paragraph) // 7)
+    return f"[{language}] " + " ".join(WORDS[i % len(WORDS)] for i in range(count)) + "."
+
+
+def _translate_all(consultation) -> int:
+    """One checked translation per accepted submission, section by section, one paragraph
+    for each of the original's (stand-in English or French words, as long as the original)."""
+    from sqlalchemy import delete, select
+
+    from app.compilations.content import paragraphs
+    from app.extensions import db
+    from app.submission_translations.models import (
+        TranslatedSection,
+        Translation,
+        TranslationRevision,
+    )
+    from app.submissions.models import Submission
+    from app.timeutil import utcnow
+
+    now = utcnow()
+    accepted = db.session.scalars(
+        select(Submission).where(
+            Submission.consultation_id == consultation.id, Submission.state == "accepted"
+        )
+    ).all()
+    db.session.execute(
+        delete(Translation).where(Translation.submission_id.in_([s.id for s in accepted]))
+    )
+    for submission in accepted:
+        language = "fr" if submission.language == "en" else "en"
+        translation = Translation(
+            submission_id=submission.id,
+            language=language,
+            credit_kind="volunteer",
+            status="checked",
+            checked_at=now,
+        )
+        db.session.add(translation)
+        db.session.flush()
+        for section in submission.sections:
+            parts = paragraphs(section.text)
+            if not parts:
+                continue
+            translated = TranslatedSection(translation_id=translation.id, section_id=section.id)
+            db.session.add(translated)
+            db.session.flush()
+            body = "\n\n".join(_stand_in(part, language) for part in parts)
+            revision = TranslationRevision(translated_section_id=translated.id, body=body)
+            db.session.add(revision)
+            db.session.flush()
+            translated.current_revision_id, translated.version = revision.id, 1
+    db.session.commit()
+    return len(accepted)
 
 
 if __name__ == "__main__":

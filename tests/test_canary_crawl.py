@@ -43,6 +43,7 @@ MUST_FIND = {
     "facilitator": "Canary Unlisted Group",
     "stranger_owner": "Canary anonymous text",  # it may read accepted texts to sign on
     "visitor": "Canary anonymous text",  # published: on the reading pages and in search
+    "translator": "Canary translated text",
 }
 
 

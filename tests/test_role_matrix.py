@@ -266,6 +266,18 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("safeguarding.unlock", "GET"): WITH_SECOND_FACTOR,
     ("safeguarding.unlock", "POST"): WITH_SECOND_FACTOR,
     ("safeguarding.share", "POST"): {"focal_point"},
+    # Translations. The world's member was invited to translate and started a French
+    # translation of an accepted submission that the target organization leads.
+    ("translations.add", "GET"): WRITERS | {"member"},
+    ("translations.add", "POST"): WRITERS | {"member"},
+    ("translations.view", "GET"): ORG_MEMBERS | RUNS | {"member", "un_reviewer"},
+    ("translations.edit_section", "GET"): {"member"},
+    ("translations.edit_section", "POST"): {"member"},
+    ("translations.check", "POST"): WRITERS | RUNS,
+    ("translations.for_consultation", "GET"): WRITERS | RUNS | {"member"},
+    ("translations.translators", "GET"): RUNS,
+    ("translations.translators", "POST"): RUNS,
+    ("translations.remove_translator", "POST"): RUNS,
     ("safeguarding.evidence", "GET"): {"focal_point"},
     ("safeguarding.message_evidence", "GET"): {"focal_point"},
 }
@@ -310,6 +322,13 @@ _NOT_THE_NOMINEE = {"member", "un_reviewer", "focal_point"}
 STRANGER_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
     ("safeguarding.accept_nomination", "POST"): _NOT_THE_NOMINEE,
     ("safeguarding.decline_nomination", "POST"): _NOT_THE_NOMINEE,
+    # Likewise the world's member is its consultation's translator, a stranger to the mirror's.
+    ("translations.add", "GET"): _NOT_THE_NOMINEE,
+    ("translations.add", "POST"): _NOT_THE_NOMINEE,
+    ("translations.view", "GET"): _NOT_THE_NOMINEE,
+    ("translations.edit_section", "GET"): _NOT_THE_NOMINEE,
+    ("translations.edit_section", "POST"): _NOT_THE_NOMINEE,
+    ("translations.for_consultation", "GET"): _NOT_THE_NOMINEE,
 }
 
 

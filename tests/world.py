@@ -125,6 +125,7 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
     submission, extras = _submission_world(consultation, target, other_org, people)
     extras.update(_compilation_world(consultation, "mirror" if mirror else "matrix"))
     extras.update(_session_world(consultation, target, people, extras["comment_id"]))
+    extras.update(_translation_world(consultation, target, people))
     link_token = consultation_services.create_invitation_link(
         people["facilitator"], consultation, now
     )
@@ -162,13 +163,72 @@ def _objects(world: World, people: dict, mirror: bool) -> None:
         "staff_id": staff_row.id,
         "user_id": people["member"].id,
         "other_org_id": other_org.id,
-        "submission_id": submission.id,
+        # Translations are added to an accepted submission, the draft takes the rest.
+        "submission_id": PerEndpoint(
+            submission.id, {"translations.add": extras.pop("accepted_id")}
+        ),
         "key": "q1",
         "objective": 6,
         "place": "PH",
         "language": "ar",
         **extras,
     }
+
+
+class PerEndpoint(dict):
+    """A URL value that differs for some endpoints: {endpoint: value}, else the default."""
+
+    def __init__(self, default, by_endpoint: dict):
+        super().__init__(by_endpoint)
+        self.default = default
+
+    def __missing__(self, _endpoint):
+        return self.default
+
+
+def _translation_world(consultation, target, people):
+    """An accepted submission led by the target organization, its translation into French
+    started by the world's member, whom the facilitator invited to translate."""
+    from app.submission_translations.models import (
+        ConsultationTranslator,
+        TranslatedSection,
+        Translation,
+        TranslationRevision,
+    )
+
+    accepted = make_submission(
+        consultation,
+        make_org(),
+        texts={"q1": "An accepted text.\n\nIts second paragraph."},
+        state="accepted",
+    )
+    accepted.lead_organization_id = target.id  # the draft is the target's other submission
+    translation = Translation(
+        submission_id=accepted.id,
+        language="fr",
+        created_by_id=people["member"].id,
+        credit_kind="volunteer",
+        status="unchecked",
+    )
+    db.session.add(translation)
+    db.session.flush()
+    section = accepted.section("q1")
+    translated = TranslatedSection(translation_id=translation.id, section_id=section.id, version=1)
+    db.session.add(translated)
+    db.session.flush()
+    revision = TranslationRevision(
+        translated_section_id=translated.id,
+        author_id=people["member"].id,
+        source_revision_id=section.current_revision_id,
+        body="Un texte accepté.\n\nSon second paragraphe.",
+    )
+    db.session.add(revision)
+    db.session.flush()
+    translated.current_revision_id = revision.id
+    row = ConsultationTranslator(consultation_id=consultation.id, user_id=people["member"].id)
+    db.session.add(row)
+    db.session.commit()
+    return {"translation_id": translation.id, "translator_id": row.id, "accepted_id": accepted.id}
 
 
 def _outcome_document(consultation, facilitator):

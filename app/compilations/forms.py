@@ -39,6 +39,19 @@ class CompilationForm(Form):
             ),
         ],
     )
+    # Translations into the chosen language (app/submission_translations).
+    translations = SelectField(
+        _l("Translations into this language"),
+        choices=options(
+            [
+                ("checked", _l("Use checked translations; other texts as written")),
+                ("unchecked", _l("Also use translations not checked yet, marked as not checked")),
+                ("none", _l("No translations: every text as written")),
+            ]
+        ),
+        default="checked",
+        description=_l("The original follows each translated paragraph."),
+    )
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,6 +51,8 @@ def render_csv(data: dict) -> bytes:
             "words",
             "endorsed_by",
             "document_symbol",
+            "translation",
+            "original_text",
         ]
     )
     symbol = data["consultation"].get("symbol", "")
@@ -75,6 +77,9 @@ def render_csv(data: dict) -> bytes:
                 str(word_count("\n".join(section["paragraphs"]))),
                 endorsed_by,
                 symbol,
+                # A translated text: its mark, and the original it translates.
+                section.get("translation", {}).get("mark", ""),
+                "\n\n".join(section.get("original", {}).get("paragraphs", [])),
             ]
             writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     # A byte-order mark lets spreadsheet programs read UTF-8 (Arabic, Nepali...) correctly.
@@ -330,6 +335,9 @@ def _item(item: dict, labels: dict, styles: _Styles) -> list:
     if item["endorsements"]:
         signed = f"{labels['signed_on_by']}: {'; '.join(item['endorsements'])}"
         elements.append(_paragraph(runs=[_run(signed, size=18)]))
+    translation = item.get("translation")
+    if translation:  # see app/submission_translations/compiling.py
+        elements.append(_paragraph(translation["mark"], styles.id("Subtitle")))
     elements.append(_paragraph(runs=[_run(item["context"], grey=True, size=17)]))
     for paragraph in item["paragraphs"]:
         runs = [
@@ -338,6 +346,8 @@ def _item(item: dict, labels: dict, styles: _Styles) -> list:
             _run(f"  [{paragraph['n']}]", grey=True, size=14),
         ]
         elements.append(_paragraph(rtl=rtl, runs=runs))
+        if translation:
+            elements.append(_original(paragraph, translation, styles))
     return elements
 
 
@@ -370,6 +380,12 @@ def _table_row(table, cells, widths, bold: bool = False):
         cell_width.set(f"{W}type", "dxa")
         cell.append(_paragraph(runs=[_run(text, bold=bold)]))
     return row
+
+
+def _original(paragraph: dict, translation: dict, styles: _Styles):
+    """The original text after its translation, in its own direction."""
+    text = f"{translation['original_label']}: {paragraph['original']}"
+    return _paragraph(text, styles.id("Quote"), rtl=translation["original_direction"] == "rtl")
 
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))

@@ -41,7 +41,11 @@ def _form(consultation, formdata=None) -> CompilationForm:
     interface = current_app.config["LANGUAGES"]
     written = [consultation.original_language, *sorted(consultation.accepted_languages)]
     own = [interface_locale(c) for c in written]
-    languages = list(dict.fromkeys([c for c in own if c in interface] + interface))
+    from app.submission_translations.compiling import translated_languages
+
+    # ...and the languages texts were translated into (compilations in a translation's language).
+    translated = [interface_locale(c) for c in sorted(translated_languages(consultation))]
+    languages = list(dict.fromkeys([c for c in own if c in interface] + translated + interface))
     form = CompilationForm(formdata=formdata, languages=languages)
     if formdata is None:
         form.language.data = interface_locale(consultation.original_language)
@@ -92,7 +96,12 @@ def start(slug: str):
     consultation.document_symbol = form.symbol.data or None
     try:
         record = services.start_compilation(
-            current_user, consultation, form.grouping.data, form.language.data, utcnow()
+            current_user,
+            consultation,
+            form.grouping.data,
+            form.language.data,
+            utcnow(),
+            translations=form.translations.data,
         )
     except services.NothingToCompile:
         flash(_("No submission is accepted yet, so there is nothing to compile."), "error")

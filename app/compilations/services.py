@@ -24,6 +24,7 @@ from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.jobs import ON_LOST, JobRecord, enqueue, job, report_progress, retry
+from app.submission_translations.compiling import apply_translations, translation_plan
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,15 @@ class CompilationRunning(Exception):
         self.run = run
 
 
-def start_compilation(user, consultation: Consultation, grouping: str, language: str, now):
+def start_compilation(
+    user, consultation: Consultation, grouping: str, language: str, now, translations="checked"
+):
     _hold_compilations(consultation)
     if not accepted_submissions(consultation):
         raise NothingToCompile
-    record = enqueue("compile", consultation.id, grouping, language, user.id, subject=consultation)
+    record = enqueue(
+        "compile", consultation.id, grouping, language, user.id, translations, subject=consultation
+    )
     record_event(user, "compilation.started", consultation, now=now, job=record.id)
     return record
 
@@ -101,7 +106,14 @@ def _hold_compilations(consultation: Consultation) -> None:
 
 
 @job("compile", person_argument=3)
-def compile_job(record_id: str, consultation_id: int, grouping: str, language: str, user_id):
+def compile_job(
+    record_id: str,
+    consultation_id: int,
+    grouping: str,
+    language: str,
+    user_id,
+    translations: str = "checked",
+):
     # Retried after it had finished (e.g. the worker died while reporting): nothing to do.
     if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):
         return
@@ -114,6 +126,7 @@ def compile_job(record_id: str, consultation_id: int, grouping: str, language: s
             user_id,
             record_id,
             lambda fraction, stage: report_progress(record_id, fraction, stage),
+            translations=translations,
         )
     except NoSpace:
         _record_no_space(consultation_id, record_id)
@@ -158,6 +171,7 @@ def build_compilation(
     job_id: str | None,
     progress: Callable[[float, str], None],
     now: datetime | None = None,
+    translations: str = "checked",
 ) -> Compilation:
     """Build every file in a private folder, then make the version visible in one step."""
     now = now or utcnow()
@@ -179,6 +193,7 @@ def build_compilation(
             job_id,
             progress,
             now,
+            translations,
         )
     except Exception as error:
         # Typst, a child process, reports a full disk as its own failure: tell by the space.
@@ -213,17 +228,24 @@ def _build_in(
     job_id,
     progress,
     now,
+    translations: str,
 ) -> Compilation:
     building.mkdir(parents=True)
+    # Translations into the compilation's language (app/submission_translations/compiling.py).
+    plan = translation_plan(consultation, language, translations)
     data = {
-        edition: build_content(
-            consultation,
-            submissions,
-            edition=edition,
-            grouping=grouping,
-            language=language,
-            version=number,
-            now=now,
+        edition: apply_translations(
+            build_content(
+                consultation,
+                submissions,
+                edition=edition,
+                grouping=grouping,
+                language=language,
+                version=number,
+                now=now,
+            ),
+            plan,
+            translations,
         )
         for edition in EDITIONS
     }

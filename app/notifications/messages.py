@@ -132,6 +132,16 @@ MESSAGES = {
         "An organization signed on to the submission to %(consultation)s.",
         consultation=p["consultation"],
     ),
+    "translation.added": lambda p: _(
+        "A translation into %(language)s of your submission to %(consultation)s was added. "
+        "Please check it.",
+        language=_language(p),
+        consultation=p["consultation"],
+    ),
+    "translation.translator": lambda p: _(
+        "You are invited to translate the accepted submissions of %(consultation)s.",
+        consultation=p["consultation"],
+    ),
     # Safety notifications say that something arrived, never what or from whom.
     "safety.report": lambda p: _("A safety report arrived."),
     "safety.message": lambda p: _("A new message arrived on a safety report."),
@@ -150,6 +160,12 @@ def _moment(params) -> str:
     from app.i18n import in_zone
 
     return in_zone(datetime.fromisoformat(params["deadline"]), params.get("zone") or "UTC")
+
+
+def _language(params) -> str:
+    from app.reference import language_name_in_reader_language
+
+    return language_name_in_reader_language(params.get("language", ""))
 
 
 def _text_kind(params) -> str:
@@ -194,6 +210,8 @@ EMAIL_EVENTS = {
     "submission.extended": _l("a new deadline for your submission"),
     "submission.endorsed": _l("a sign-on to your submission"),
     "outcome.recorded": _l("what a review did with your submission"),
+    "translation.added": _l("a translation of your submission"),
+    "translation.translator": _l("an invitation to translate"),
     "safety.report": _l("a new safety report"),
     "safety.message": _l("a new message on a safety report"),
     "safety.update": _l("a new message for you"),

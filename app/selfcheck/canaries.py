@@ -11,7 +11,8 @@ to sign on, and which signs on anonymously); anon_owner (lead of an anonymous su
 unlisted_owner (an unlisted organization co-authoring it, with a draft elsewhere);
 conf_owner (lead of a confidential submission); named_owner (lead of a named one);
 facilitator (runs the consultation); other_facilitator; reviewer (UN reviewer of it);
-focal_point (its safeguarding focal point); admin.
+focal_point (its safeguarding focal point); translator (a volunteer a facilitator invited to
+translate, who translates the anonymous text without showing their name); admin.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ PERSONAS = {
     "other_facilitator": Role.FACILITATOR,
     "reviewer": Role.UN_REVIEWER,
     "focal_point": Role.MEMBER,
+    "translator": Role.MEMBER,
     "admin": Role.ADMIN,
 }
 # The people whose names are canaries; the others have plain names.
@@ -53,6 +55,7 @@ NAMED_PEOPLE = {
     "anon_writer": "Canary Person Anonymous Writer",
     "unlisted_owner": "Canary Person Unlisted Owner",
     "conf_owner": "Canary Person Confidential Writer",
+    "translator": "Canary Person Volunteer Translator",
 }
 WRITERS_OF_ANONYMOUS = {"anon_owner", "anon_writer", "unlisted_owner"}
 STAFF_WHO_KNOW = {"facilitator", "admin"}
@@ -64,6 +67,7 @@ DRAFT_TEXT = "Canary draft text not sent yet."
 BOARD_TEXT = "Canary board point said without our name."
 REPORT_TEXT = "Canary report text: an official asked for our names."
 COMMENT_TEXT = "Canary comment between writers."
+TRANSLATED_TEXT = "Canary translated text about wage theft."
 
 
 @dataclass
@@ -167,11 +171,16 @@ def seed_canaries(now: datetime, password: str) -> Plan:
     _outcome(seed, submissions)
     _board(seed, consultation, orgs)
     report_id = _report(seed, consultation)
+    translation_id = _translation(seed, consultation, submissions["anonymous"])
     db.session.flush()
     return Plan(
         seed.accounts,
         _rules(),
-        _seeds(consultation, second, orgs, submissions, report_id, compilation_id),
+        _seeds(consultation, second, orgs, submissions, report_id, compilation_id)
+        + [
+            f"/translations/{translation_id}",
+            f"/consultations/{consultation.slug}/texts-to-translate",
+        ],
     )
 
 
@@ -377,6 +386,24 @@ def _report(seed: Seeder, consultation) -> int:
     return report.id
 
 
+def _translation(seed: Seeder, consultation, anonymous) -> int:
+    """The invited volunteer translates the anonymous text, unnamed (not checked yet)."""
+    from app.submission_translations import services as translations
+
+    translator = seed.users["translator"]
+    with current_app.test_request_context("/"):
+        translations.invite_translator(
+            seed.users["facilitator"], consultation, translator, seed.now
+        )
+        translation = translations.add_translation(
+            translator, anonymous, "fr", "volunteer", None, False, seed.now
+        )
+        translations.save_section(
+            translator, translation, anonymous.sections[0], TRANSLATED_TEXT, None, seed.now
+        )
+    return translation.id
+
+
 def _rules() -> list[Rule]:
     writers = WRITERS_OF_ANONYMOUS | STAFF_WHO_KNOW
     # The unlisted organization also takes part in the second consultation.
@@ -404,6 +431,13 @@ def _rules() -> list[Rule]:
         Rule(DRAFT_TEXT, {"unlisted_owner"}),
         Rule(COMMENT_TEXT, writers),
         Rule(REPORT_TEXT, {"focal_point"}),
+        # A translation: for whoever may translate or check the text, and UN reviewers.
+        Rule(
+            TRANSLATED_TEXT,
+            writers | {"translator", "reviewer", "stranger_owner", "named_owner", "conf_owner"},
+        ),
+        # The volunteer chose not to show their name: only the staff who invited them know it.
+        Rule("Canary Person Volunteer Translator", {"translator"} | STAFF_WHO_KNOW),
         # What the review did with a confidential text is not public either.
         Rule(
             "Canary reason given for the confidential text.",

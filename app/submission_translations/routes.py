@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.services import find_account
-from app.consultations.routes import load_consultation
+from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.organizations.models import Membership, Organization
 from app.policy import may, require

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone
@@ -80,16 +79,6 @@ def text_direction(locale_code: str | None = None) -> str:
 def html_lang(locale_code: str) -> str:
     """A BCP 47 tag for lang="...": "zh_Hans" -> "zh-Hans"."""
     return locale_code.replace("_", "-")
-
-
-def language_name(code: str) -> str:
-    """A language's own name, falling back to its name in the reader's language."""
-    if code in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[code]
-    try:
-        return Locale.parse(code).get_display_name(code) or code
-    except (ValueError, LookupError):
-        return code
 
 
 def in_zone(moment: datetime, zone: str, fmt: str = "medium") -> str:

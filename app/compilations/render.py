@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from datetime import datetime
 
 from docx import Document
@@ -455,9 +454,3 @@ def _neutral(document, title: str, created: datetime) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return replace_entries(out.getvalue(), {"docProps/app.xml": EMPTY_APP_XML})
-
-
-def docx_text(data: bytes) -> str:
-    """All text of a DOCX (for checks): the body XML."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.read("word/document.xml").decode("utf-8")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pypdf
 from sqlalchemy import select
 
 from app.compilations.content import accepted_submissions, build_content
-from app.compilations.render import docx_text
 from app.compilations.services import build_compilation, file_path
 from app.notifications.models import Notification
 from app.submission_translations.compiling import apply_translations, translation_plan
@@ -19,6 +19,12 @@ from tests.factories import join_consultation, make_org, make_user
 
 FRENCH_Q1 = "Premier paragraphe nommé.\n\nDeuxième paragraphe, traduit."
 FRENCH_Q2 = "Deux, en français."
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a DOCX: its body XML."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
 
 
 def _translating_org(scenario, name="Traducteurs Solidaires"):

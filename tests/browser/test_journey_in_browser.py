@@ -348,21 +348,23 @@ def test_the_whole_journey(chromium, live_server, world):
     axe.assert_clean()
 
 
-def _fits_the_screen(page) -> None:
-    """Arabic, right to left, and nothing wider than a 360 px phone."""
+def _fits_the_screen(page, locale: str = "ar") -> None:
+    """Right to left in the asked language, and nothing wider than a 360 px phone."""
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.evaluate("document.documentElement.lang") == locale
     overflow = page.evaluate(
         "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
 
 
-def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
+@pytest.mark.parametrize("locale", ["ar", "ur"])
+def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world, locale):
+    """Arabic, and Urdu (also right to left, in its own catalog), on a small phone."""
     axe = Axe()
     consultation, session = world["consultation"], world["session"]
     slug = consultation.slug
-    phone = {"viewport": {"width": 360, "height": 800}, "locale": "ar", "is_mobile": True}
+    phone = {"viewport": {"width": 360, "height": 800}, "locale": locale, "is_mobile": True}
 
     # A newcomer signs up on a phone, in Arabic: one page, never a page inside a page.
     context = chromium.new_context(base_url=live_server, **phone)
@@ -370,20 +372,22 @@ def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
     me.set_default_timeout(10_000)
     for url in ("/", "/sign-up"):
         me.goto(url)
-        _fits_the_screen(me)
-        axe.check(me, f"ar {url}")
+        assert me.locator("html").get_attribute("dir") == "rtl"
+        assert me.locator("html").get_attribute("lang") == locale
+        _fits_the_screen(me, locale)
+        axe.check(me, f"{locale} {url}")
     me.fill("#display_name", "نادية")
-    me.fill("#username", "nadia_ar")
+    me.fill("#username", f"nadia_{locale}")
     me.fill("#password", PASSWORD)
     me.fill("#password_confirm", PASSWORD)
     me.click("form#sign-up-form button[type=submit]")
     expect(me.locator("#recovery-codes li")).to_have_count(10)
     assert me.locator("header.site-header").count() == 1
-    _fits_the_screen(me)
-    axe.check(me, "ar recovery codes")
+    _fits_the_screen(me, locale)
+    axe.check(me, f"{locale} recovery codes")
 
     # Then writes with the organization's other member (the organization comes ready).
-    nadia = db.session.scalar(db.select(type(world["focal"])).filter_by(username="nadia_ar"))
+    nadia = db.session.scalar(db.select(type(world["focal"])).filter_by(username=f"nadia_{locale}"))
     org = make_org(nadia, name="Sawt al-Ummal")
     join_consultation(consultation, org)
     from tests.factories import make_submission, register_for
@@ -400,8 +404,8 @@ def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
     ]
     for url in pages:
         me.goto(url)
-        _fits_the_screen(me)
-        axe.check(me, f"ar {url}")
+        _fits_the_screen(me, locale)
+        axe.check(me, f"{locale} {url}")
     me.goto(f"/submissions/{submission.id}/sections/q1")
     me.fill("#body", "Passports are kept. جوازات السفر محتجزة.")
     me.locator("#body").blur()
@@ -409,8 +413,8 @@ def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
     me.goto(f"/submissions/{submission.id}")
     me.click(f"form[action='/submissions/{submission.id}/submit'] button")
     expect(me.locator("#empty-sections")).to_be_visible()
-    _fits_the_screen(me)
-    axe.check(me, "ar empty sections")
+    _fits_the_screen(me, locale)
+    axe.check(me, f"{locale} empty sections")
     me.goto(f"/sessions/{session.id}/board")
     expect(me.locator("input[name=show_organization]")).not_to_be_checked()
 
@@ -419,13 +423,13 @@ def test_the_journey_on_a_phone_in_arabic(chromium, live_server, world):
     v = visitor.new_page()
     v.set_default_timeout(10_000)
     v.goto("/safety/report")
-    _fits_the_screen(v)
-    axe.check(v, "ar safety report")
+    _fits_the_screen(v, locale)
+    axe.check(v, f"{locale} safety report")
     v.fill("#what_happened", "هددني الوسيط بعد الاجتماع.")
     v.click("main form button[type=submit]")
     expect(v.locator("main code").first).to_have_text(re.compile(r"[A-Z0-9-]{24}"))
-    _fits_the_screen(v)
-    axe.check(v, "ar report received")
+    _fits_the_screen(v, locale)
+    axe.check(v, f"{locale} report received")
     visitor.close()
     context.close()
     axe.assert_clean()

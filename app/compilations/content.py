@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.labels import document_labels, method_note
 from app.compilations.references import (
@@ -22,7 +21,6 @@ from app.compilations.references import (
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.i18n import content_language, in_zone, text_direction
-from app.organizations.models import Organization
 from app.reference import country_name, gcm, language_name_in_reader_language
 from app.submissions.attribution import (
     Anonymity,
@@ -31,11 +29,9 @@ from app.submissions.attribution import (
     unnamed_organizations,
     writers,
 )
+from app.submissions.loading import writers_and_text
 from app.submissions.models import (
     CONTRIBUTION_LABELS,
-    Coauthor,
-    Endorsement,
-    Section,
     Submission,
 )
 from app.submissions.states import SubmissionState
@@ -51,20 +47,7 @@ def accepted_submissions(consultation: Consultation) -> list[Submission]:
             Submission.consultation_id == consultation.id,
             Submission.state == SubmissionState.ACCEPTED,
         )
-        .options(
-            joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
-            selectinload(Submission.coauthors)
-            .joinedload(Coauthor.organization)
-            .selectinload(Organization.country_rows),
-            selectinload(Submission.sections).options(
-                joinedload(Section.question),
-                joinedload(Section.current_revision),
-                selectinload(Section.objective_rows),
-            ),
-            selectinload(Submission.endorsements)
-            .joinedload(Endorsement.organization)
-            .selectinload(Organization.country_rows),
-        )
+        .options(*writers_and_text())
         # In reference order (S-001, S-002...); one without a number yet last, by id.
         .order_by(Submission.reference_number.is_(None), Submission.reference_number, Submission.id)
     )

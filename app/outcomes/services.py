@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import record_event
 from app.extensions import db
@@ -162,8 +162,7 @@ def published_submission_ids(consultation) -> set[int]:
 
 
 def accepted_submissions(consultation) -> list[Submission]:
-    from app.organizations.models import Organization
-    from app.submissions.models import Coauthor, Endorsement
+    from app.submissions.loading import writers_and_text
 
     return list(
         db.session.scalars(
@@ -172,20 +171,7 @@ def accepted_submissions(consultation) -> list[Submission]:
                 Submission.consultation_id == consultation.id,
                 Submission.state == SubmissionState.ACCEPTED,
             )
-            .options(
-                joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
-                selectinload(Submission.coauthors)
-                .joinedload(Coauthor.organization)
-                .selectinload(Organization.country_rows),
-                selectinload(Submission.endorsements)
-                .joinedload(Endorsement.organization)
-                .selectinload(Organization.country_rows),
-                selectinload(Submission.sections).options(
-                    joinedload(Section.question),
-                    joinedload(Section.current_revision),
-                    selectinload(Section.objective_rows),
-                ),
-            )
+            .options(*writers_and_text())
             .order_by(Submission.id)
         )
     )

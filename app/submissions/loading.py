@@ -14,26 +14,34 @@ from app.policy import may, require
 from app.submissions.models import Coauthor, Endorsement, Section, Submission
 
 
+def writers_and_text():
+    """Loader options for a submission's writers (with their countries), endorsers and the
+    current text of every section: what its pages and the compiled inputs show."""
+    return (
+        joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
+        selectinload(Submission.coauthors)
+        .joinedload(Coauthor.organization)
+        .selectinload(Organization.country_rows),
+        selectinload(Submission.sections).options(
+            joinedload(Section.question),
+            joinedload(Section.current_revision),
+            selectinload(Section.objective_rows),
+        ),
+        selectinload(Submission.endorsements)
+        .joinedload(Endorsement.organization)
+        .selectinload(Organization.country_rows),
+    )
+
+
 def submission_query(*conditions):
     return (
         select(Submission)
         .where(*conditions)
         .options(
             joinedload(Submission.consultation).selectinload(Consultation.staff),
-            joinedload(Submission.lead_organization).selectinload(Organization.country_rows),
-            selectinload(Submission.coauthors)
-            .joinedload(Coauthor.organization)
-            .selectinload(Organization.country_rows),
-            selectinload(Submission.sections).options(
-                joinedload(Section.question),
-                joinedload(Section.current_revision),
-                selectinload(Section.objective_rows),
-            ),
             selectinload(Submission.sign_offs),
             selectinload(Submission.attachments),
-            selectinload(Submission.endorsements)
-            .joinedload(Endorsement.organization)
-            .selectinload(Organization.country_rows),
+            *writers_and_text(),
         )
     )
 

@@ -6,7 +6,16 @@ import re
 import pytest
 
 from app.config import Config
-from tests.factories import make_consultation, make_user, sign_in
+from tests.factories import (
+    join_consultation,
+    make_consultation,
+    make_org,
+    make_session,
+    make_submission,
+    make_user,
+    register_for,
+    sign_in,
+)
 
 OWN_NAMES = {
     "bn": "বাংলা",
@@ -152,25 +161,42 @@ def consultation(app):
 def test_journey_pages_show_no_english_chrome(app, consultation, locale):
     visitor = app.test_client()
     visitor.post("/language", data={"locale": locale, "next": "/"})
+    person = make_user()
+    org = make_org(person, name="Remittances in Dhaka Group")
+    join_consultation(consultation, org)
+    submission = make_submission(consultation, org, texts={"q1": "Remittances in Dhaka"})
+    session = make_session(consultation, title="Remittances in Dhaka")
+    register_for(session, person, org)
     member = app.test_client()
-    sign_in(member, make_user())
+    sign_in(member, person)
     member.post("/language", data={"locale": locale, "next": "/"})
+    # The pages the browser journey walks through, as a visitor and as a member writing.
     pages = [
         (visitor, "/"),
         (visitor, "/sign-in"),
         (visitor, "/sign-up"),
         (visitor, "/consultations"),
         (visitor, f"/consultations/{consultation.slug}"),
+        (visitor, "/organizations"),
+        (visitor, "/safety/report"),
+        (visitor, "/read"),
         (member, "/"),
         (member, "/consultations"),
         (member, f"/consultations/{consultation.slug}"),
         (member, "/account"),
+        (member, "/organizations/new"),
+        (member, f"/organizations/{org.id}"),
+        (member, f"/submissions/{submission.id}"),
+        (member, f"/submissions/{submission.id}/sections/q1"),
+        (member, f"/sessions/{session.id}"),
+        (member, f"/sessions/{session.id}/board"),
+        (member, "/notifications"),
     ]
     for who, path in pages:
         response = who.get(path)
         assert response.status_code == 200, path
         text = _visible_text(response.get_data(as_text=True))
-        text = text.replace("Remittances in Dhaka", "")  # user content
+        text = text.replace("Remittances in Dhaka", "")  # user content (names, titles, texts)
         left = [
             word
             for word in ENGLISH_WORDS

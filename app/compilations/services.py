@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
+import gc
 import hashlib
 import logging
 import shutil
@@ -260,11 +263,22 @@ def _build_in(
         for edition, content in data.items():
             (building / f"{edition}.docx").write_bytes(render_docx(content, now))
         progress(0.4, "pdf")
+        _release(data)  # Typst has its own copy on disk: this process's copy is not needed
         pdfs.finish()
     progress(0.95, "saving")
     return _publish_files(
         consultation, building, number, grouping, language, user_id, job_id, submissions, now
     )
+
+
+def _release(data: dict) -> None:
+    """Give the content's memory back to the system before Typst lays out the PDFs: with
+    translations the content of both editions holds every text twice, and this process and
+    Typst together would otherwise peak above 2.5 GB for 500 submissions."""
+    data.clear()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc keeps freed memory otherwise
 
 
 def _pause_for_tests() -> None:

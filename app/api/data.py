@@ -102,6 +102,8 @@ def passage_data(passage: PublishedPassage, slug: str) -> dict:
         "places": passage.places,
         "credit": passage.credit,
         "language": passage.language,
+        # For a checked translation: the language of the original (same reference); else None.
+        "translated_from": passage.translated_from,
         "direction": passage.direction,
         "text": passage.text,
         "url": absolute("reading.consultation", slug=slug, submission=passage.submission_ref)

@@ -84,8 +84,10 @@ class PublishedPassage(db.Model):
     section: Mapped[str] = mapped_column(String(20))
     question: Mapped[str] = mapped_column(Text, default="")
     credit: Mapped[str] = mapped_column(Text)
-    # The language of `text`. A translation would be another row of the same reference.
+    # The language of `text`. A checked translation is another row of the same reference,
+    # with the original's language in `translated_from` (None for the text as written).
     language: Mapped[str] = mapped_column(String(8), index=True)
+    translated_from: Mapped[str | None] = mapped_column(String(8))
     direction: Mapped[str] = mapped_column(String(3), default="ltr")
     text: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(index=True)
@@ -110,7 +112,9 @@ class PublishedPassage(db.Model):
     @property
     def anchor(self) -> str:
         """The passage's id on its consultation's reading page."""
-        return "p-" + re.sub(r"[^0-9A-Za-z]+", "-", self.reference).strip("-")
+        anchor = "p-" + re.sub(r"[^0-9A-Za-z]+", "-", self.reference).strip("-")
+        # A translation sits beside its original: its own id, with its language.
+        return f"{anchor}-{self.language}" if self.translated_from else anchor
 
 
 class PassageObjective(db.Model):

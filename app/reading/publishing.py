@@ -11,10 +11,14 @@ import hashlib
 import json
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.models import Compilation
 from app.extensions import db
 from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
+
+# Written right to left (as app.config.Config.RTL_LANGUAGES).
+RTL_LANGUAGES = ("ar", "ur", "fa", "he")
 
 
 class EditionChanged(Exception):
@@ -68,6 +72,7 @@ def public_content(compilation: Compilation) -> dict:
 def passages_of(compilation: Compilation) -> list[PublishedPassage]:
     content = public_content(compilation)
     offsets = _paragraph_offsets(content)
+    translated = _checked_translations(content)
     passages = []
     for group in content["groups"]:
         for item in group["items"]:
@@ -75,7 +80,54 @@ def passages_of(compilation: Compilation) -> list[PublishedPassage]:
             for position, paragraph in enumerate(item["paragraphs"], 1):
                 reference = paragraph.get("ref") or f"{item['ref']} ¶{first + position}"
                 passages.append(_passage(compilation, item, paragraph, reference))
+                for language, parts in translated.get((item["ref"], item["section"]), []):
+                    if len(parts) == len(item["paragraphs"]):  # numbers must mean the same
+                        passages.append(
+                            _translated(
+                                _passage(compilation, item, paragraph, reference),
+                                language,
+                                parts[position - 1],
+                            )
+                        )
     return passages
+
+
+def _checked_translations(content: dict) -> dict[tuple[str, str], list[tuple[str, list]]]:
+    """{(submission ref, section key): [(language, paragraphs)]} of the checked translations
+    of the texts this public edition holds (and only those: a text left out of it, such as
+    a confidential one, brings no translation either)."""
+    from app.compilations.content import paragraphs
+    from app.submission_translations.models import TranslatedSection, Translation
+
+    refs = {entry["id"]: entry for entry in content["submissions"]}
+    if not refs:
+        return {}
+    found: dict[tuple[str, str], list[tuple[str, list]]] = {}
+    query = (
+        select(Translation)
+        .where(Translation.submission_id.in_(list(refs)))
+        .options(
+            selectinload(Translation.sections).options(
+                joinedload(TranslatedSection.section),
+                joinedload(TranslatedSection.current_revision),
+            )
+        )
+        .order_by(Translation.language)
+    )
+    for translation in db.session.scalars(query).unique():
+        entry = refs[translation.submission_id]
+        if not translation.checked or translation.language == entry["language"]:
+            continue
+        for translated in translation.sections:
+            key = (entry["ref"], translated.section.key)
+            found.setdefault(key, []).append((translation.language, paragraphs(translated.text)))
+    return found
+
+
+def _translated(passage: PublishedPassage, language: str, text: str) -> PublishedPassage:
+    passage.translated_from, passage.language, passage.text = passage.language, language, text
+    passage.direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    return passage
 
 
 def _paragraph_offsets(content: dict) -> dict[tuple[str, str], int]:

@@ -33,6 +33,7 @@ from app.consultations.models import Consultation, ConsultationStaff, Participat
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Verification
 from app.submissions.models import Coauthor, Endorsement, Revision, Submission
+from app.submissions.states import SubmissionState
 
 PREFIX = "canary-"
 PERSONAS = {
@@ -250,7 +251,7 @@ def _submission(seed, consultation, org, author: str, text: str, state: str, att
 
     submission = start_submission(seed.users[author], consultation, org, seed.now)
     submission.attribution, submission.state = attribution, state
-    if state == "accepted":
+    if state == SubmissionState.ACCEPTED:
         submission.submitted_at = submission.decided_at = seed.now
     section = submission.sections[0]
     revision = Revision(
@@ -259,7 +260,7 @@ def _submission(seed, consultation, org, author: str, text: str, state: str, att
     db.session.add(revision)
     db.session.flush()
     section.current_revision_id = revision.id
-    if state == "accepted":
+    if state == SubmissionState.ACCEPTED:
         from app.compilations.references import assign_reference_number
 
         assign_reference_number(submission)

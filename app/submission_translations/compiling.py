@@ -20,6 +20,7 @@ from app.reference import language_name_in_reader_language
 from app.submission_translations.models import TranslatedSection, Translation
 from app.submission_translations.services import translation_mark, translator_credit
 from app.submissions.models import Submission
+from app.submissions.states import SubmissionState
 
 # What a compilation does with translations into its language.
 MODES = ("checked", "unchecked", "none")
@@ -31,7 +32,10 @@ def translated_languages(consultation) -> set[str]:
     query = (
         select(Translation.language)
         .join(Submission, Submission.id == Translation.submission_id)
-        .where(Submission.consultation_id == consultation.id, Submission.state == "accepted")
+        .where(
+            Submission.consultation_id == consultation.id,
+            Submission.state == SubmissionState.ACCEPTED,
+        )
         .distinct()
     )
     return set(db.session.scalars(query))
@@ -46,7 +50,7 @@ def translation_plan(consultation, language: str, mode: str) -> dict:
         .join(Submission, Submission.id == Translation.submission_id)
         .where(
             Submission.consultation_id == consultation.id,
-            Submission.state == "accepted",
+            Submission.state == SubmissionState.ACCEPTED,
             Translation.language == language,
         )
         .options(

@@ -35,6 +35,7 @@ from app.submissions.attribution import (
 )
 from app.submissions.loading import submission_query
 from app.submissions.models import Submission
+from app.submissions.states import SubmissionState
 from app.timeutil import utcnow
 from app.web import go_to, render
 
@@ -241,7 +242,8 @@ def for_consultation(slug: str):
     consultation = load_consultation(slug, "translations.list")
     accepted = db.session.scalars(
         submission_query(
-            Submission.consultation_id == consultation.id, Submission.state == "accepted"
+            Submission.consultation_id == consultation.id,
+            Submission.state == SubmissionState.ACCEPTED,
         ).order_by(Submission.id)
     ).all()
     # One reading of who is credited without a name, for every row (as an edition does).

@@ -150,6 +150,7 @@ def save_section(
             None,
             None,
         )
+        _refresh_reading(translation)  # no longer checked: off the reading pages and search
     record_event(user, "translation.saved", translation, now=now, section=section.key)
     return translated
 
@@ -168,7 +169,16 @@ def check_translation(user, translation: Translation, now) -> None:
     if missing_sections(translation):
         raise Incomplete
     translation.status, translation.checked_by_id, translation.checked_at = CHECKED, user.id, now
+    _refresh_reading(translation)  # readable and searchable beside the published original
     record_event(user, "translation.checked", translation, now=now)
+
+
+def _refresh_reading(translation: Translation) -> None:
+    """The published passages follow what is checked (app/reading/publishing.py)."""
+    from app.reading.publishing import refresh_published_passages
+
+    db.session.flush()
+    refresh_published_passages(translation.submission.consultation_id)
 
 
 def revisions(translated: TranslatedSection) -> list[TranslationRevision]:

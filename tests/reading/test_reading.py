@@ -3,6 +3,8 @@ script, and that nothing confidential, restricted, drafted or unpublished is eve
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -224,3 +226,42 @@ def test_search_syntax_in_a_query_is_only_text(published, client, query):
     assert response.status_code == 200
     assert "0 passages" in response.get_data(as_text=True)
     assert _texts(Filters(q="%")) == [] and _texts(Filters(q="_")) == []
+
+
+def test_checked_translations_are_read_and_searched_beside_their_original(client, db, published):
+    """A checked translation of a published text is a passage of its own (same reference,
+    its own language); not checked, or edited after the check, it is nowhere."""
+    from app.submission_translations import services as translations
+
+    named = published.named
+    lead = named.lead_organization.memberships[0].user
+    now, in_app = utcnow(), client.application.test_request_context("/")
+    thai_q1 = "ค่าธรรมเนียมถูกเรียกเก็บสองครั้ง\n\nตัวหนาและคำกล่าวอ้าง"
+    by_key = {s.key: s for s in named.sections}
+    with in_app:
+        translation = translations.add_translation(lead, named, "th", "authors", None, False, now)
+        translations.save_section(lead, translation, by_key["q1"], thai_q1, None, now)
+        translations.save_section(lead, translation, by_key["q2"], "คนงานรายงาน", None, now)
+        db.session.commit()
+    assert "<mark>ถูกเรียกเก็บ</mark>" not in client.get("/search?q=ถูกเรียกเก็บ").get_data(as_text=True)
+
+    with client.application.test_request_context("/"):
+        translations.check_translation(published.facilitator, translation, now)
+        db.session.commit()
+    page = client.get("/search?q=ถูกเรียกเก็บ").get_data(as_text=True)
+    assert "ค่าธรรมเนียม<mark>ถูกเรียกเก็บ</mark>สองครั้ง" in page
+    assert "Checked translation. Written in" in page
+    original = client.get("/search?q=charged twice").get_data(as_text=True)
+    reference = re.search(r"<strong>(S-\d+ ¶\d+)</strong>", original).group(1)
+    assert f"<strong>{reference}</strong>" in page  # the original's reference, unchanged
+    api = client.get(f"/api/v1/compilations/{published.compilation.id}").get_json()
+    thai = [p for p in api["passages"] if p["language"] == "th" and p["translated_from"]]
+    assert thai and all(p["translated_from"] == "en" for p in thai)
+
+    # Edited after the check: not checked any more, so off the pages at once.
+    with client.application.test_request_context("/"):
+        translations.save_section(lead, translation, by_key["q2"], "คนงานรายงานอีกครั้ง", None, now)
+        db.session.commit()
+    assert "ค่าธรรมเนียมถูกเรียกเก็บสองครั้ง" not in client.get("/search?q=ถูกเรียกเก็บ").get_data(
+        as_text=True
+    )

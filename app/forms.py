@@ -75,6 +75,25 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class _KeptMarkup:
+    """Markup kept per key in this process, bounded (least recently used goes first): the
+    keys hold option values, and lists built from data (levels, countries of a review) could
+    otherwise add an entry per variant for ever."""
+
+    def __init__(self, keep: int = 64):
+        self.keep, self._items = keep, OrderedDict()
+
+    def get_or_make(self, key: tuple, make) -> str:
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = make()
+            while len(self._items) > self.keep:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(key)
+        return found
+
+
 class FastSelect:
     """A <select> whose long option list is rendered once per language and reused.
 
@@ -83,10 +102,7 @@ class FastSelect:
     (list name, language, values) in this process; the chosen values are marked after.
     """
 
-    # Bounded: the key holds the option values, and a list built from data (levels,
-    # countries of a review) could otherwise add an entry per variant for ever.
-    _rendered: OrderedDict[tuple, str] = OrderedDict()
-    KEEP = 64
+    _rendered = _KeptMarkup()
 
     def __init__(self, list_name: str, multiple: bool = False):
         self.list_name = list_name
@@ -98,17 +114,13 @@ class FastSelect:
             kwargs["multiple"] = True
         values = tuple(str(choice.value) for choice in field.choices)
         key = (self.list_name, str(get_locale()), values)
-        options = self._rendered.get(key)
-        if options is None:
-            options = "".join(
+        options = self._rendered.get_or_make(
+            key,
+            lambda: "".join(
                 f'<option value="{escape(choice.value)}">{escape(choice.label)}</option>'
                 for choice in field.choices
-            )
-            self._rendered[key] = options
-            while len(self._rendered) > self.KEEP:
-                self._rendered.popitem(last=False)
-        else:
-            self._rendered.move_to_end(key)
+            ),
+        )
         chosen = field.data if isinstance(field.data, (list, tuple)) else [field.data]
         for value in chosen:
             if value is not None and str(value) in values:
@@ -126,20 +138,20 @@ class RegionChecklist:
     Like FastSelect, the markup of the whole list is kept per language; ticked countries are
     marked after."""
 
-    _rendered: dict[tuple, str] = {}
+    _rendered = _KeptMarkup()
 
     def __call__(self, field, **kwargs) -> Markup:
         from app.reference.regions import grouped_countries
 
         values = tuple(str(choice.value) for choice in field.choices)
         key = (field.name, str(get_locale()), values)
-        boxes = self._rendered.get(key)
-        if boxes is None:
+
+        def make() -> str:
             labels = {str(choice.value): choice.label for choice in field.choices}
             parts = []
             for number, (region, codes) in enumerate(grouped_countries(labels)):
                 items = "".join(
-                    f'<li><input type="checkbox" name="{escape(field.name)}" value="{code}"'
+                    f'<li><input type="checkbox" name="{escape(field.name)}" value="{escape(code)}"'
                     f' id="{escape(field.id)}-{code}"> <label for="{escape(field.id)}-{code}">'
                     f"{escape(labels[code])}</label></li>"
                     for code in codes
@@ -149,8 +161,9 @@ class RegionChecklist:
                     f'<legend id="{escape(field.id)}-region-{number}">{escape(region)}</legend>'
                     f'<ul class="checkbox-list">{items}</ul></fieldset>'
                 )
-            boxes = "".join(parts)
-            self._rendered[key] = boxes
+            return "".join(parts)
+
+        boxes = self._rendered.get_or_make(key, make)
         for value in field.data or ():
             if str(value) in values:
                 marker = f'value="{escape(value)}" id='

@@ -86,3 +86,16 @@ def test_sizes_in_binary_units_read_10_mb_for_10_mib(app, signed_in_client):
     submission = make_submission(org=make_org(owner), author=owner)
     page = signed_in_client(owner).get(f"/submissions/{submission.id}").get_data(as_text=True)
     assert "up to 10 MB." in page
+
+
+def test_kept_option_markup_stays_bounded():
+    """Long option lists are kept per key, but never more than `keep` of them (lists built
+    from data would otherwise add an entry per variant for ever); the latest used stay."""
+    from app.forms import _KeptMarkup
+
+    kept, made = _KeptMarkup(keep=3), []
+    for n in range(5):
+        kept.get_or_make((n,), lambda n=n: made.append(n) or f"markup {n}")
+    assert kept.get_or_make((4,), lambda: "again") == "markup 4"
+    assert len(kept._items) == 3 and made == [0, 1, 2, 3, 4]
+    assert kept.get_or_make((0,), lambda: "made again") == "made again"

@@ -310,6 +310,18 @@ def _edit_submission(user, submission) -> bool:
     return bool(_roles_in(user, submission.organization_ids()) & {"owner", "editor"})
 
 
+def readable_edition(user, submission) -> str | None:
+    """How this person may read a submission: "whole" (its writers, deciding staff), else the
+    edition whose credit line is all they may learn about who wrote it ("restricted" for UN
+    reviewers, "public" for others), or None when they may not read it at all."""
+    if _view_submission(user, submission):
+        return "whole"
+    for edition in ("restricted", "public"):
+        if may(user, f"submission.read_{edition}", submission):
+            return edition
+    return None
+
+
 @rule("submission.read_comments")
 def _read_comments(user, submission) -> bool:
     return _view_submission(user, submission)

@@ -18,7 +18,7 @@ from app.auth.services import find_account
 from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.organizations.models import Membership, Organization
-from app.policy import may, require
+from app.policy import may, readable_edition, require
 from app.reference import LANGUAGE_CODES, language_name_in_reader_language
 from app.submission_translations import bp, services
 from app.submission_translations.forms import AddTranslationForm, SectionForm, TranslatorForm
@@ -70,11 +70,8 @@ def _translation(translation_id: int, action: str) -> Translation:
 def _edition(submission) -> str:
     """The edition whose credit line this person may read ("restricted" for its writers,
     facilitators and UN reviewers, "public" for everyone else)."""
-    if may(current_user, "submission.view", submission) or may(
-        current_user, "submission.read_restricted", submission
-    ):
-        return "restricted"
-    return "public"
+    edition = readable_edition(current_user, submission)
+    return "restricted" if edition in ("whole", "restricted") else "public"
 
 
 def credit_line(submission) -> str | None:

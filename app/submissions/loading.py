@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.organizations.models import Organization
-from app.policy import may, require
+from app.policy import may, readable_edition, require
 from app.submissions.models import Coauthor, Endorsement, Section, Submission
 
 
@@ -71,12 +71,10 @@ def load_submission_to_read(submission_id: int) -> tuple[Submission, str | None]
     submission = db.session.scalar(submission_query(Submission.id == submission_id))
     if submission is None:
         abort(404)
-    if may(current_user, "submission.view", submission):
-        return submission, None
-    for edition in ("restricted", "public"):
-        if may(current_user, f"submission.read_{edition}", submission):
-            return submission, edition
-    abort(404)
+    edition = readable_edition(current_user, submission)
+    if edition is None:
+        abort(404)
+    return submission, None if edition == "whole" else edition
 
 
 def load_section(submission: Submission, key: str) -> Section:

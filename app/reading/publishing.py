@@ -15,10 +15,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.models import Compilation
 from app.extensions import db
+from app.i18n import text_direction
 from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
-
-# Written right to left (as app.config.Config.RTL_LANGUAGES).
-RTL_LANGUAGES = ("ar", "ur", "fa", "he")
 
 
 class EditionChanged(Exception):
@@ -126,7 +124,7 @@ def _checked_translations(content: dict) -> dict[tuple[str, str], list[tuple[str
 
 def _translated(passage: PublishedPassage, language: str, text: str) -> PublishedPassage:
     passage.translated_from, passage.language, passage.text = passage.language, language, text
-    passage.direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    passage.direction = text_direction(language)
     return passage
 
 

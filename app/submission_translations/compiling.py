@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.content import paragraphs
 from app.extensions import db
+from app.i18n import text_direction
 from app.reference import language_name_in_reader_language
 from app.submission_translations.models import TranslatedSection, Translation
 from app.submission_translations.services import translation_mark, translator_credit
@@ -24,7 +25,6 @@ from app.submissions.states import SubmissionState
 
 # What a compilation does with translations into its language.
 MODES = ("checked", "unchecked", "none")
-RTL = ("ar", "ur", "fa", "he")
 
 
 def translated_languages(consultation) -> set[str]:
@@ -114,7 +114,7 @@ def _info(translation: Translation, original_language: str) -> dict:
         "credit": translator_credit(translation),
         "mark": translation_mark(translation),
         "original_language": original_language,
-        "original_direction": "rtl" if original_language in RTL else "ltr",
+        "original_direction": text_direction(original_language),
         "original_label": gettext(
             "Original, in %(language)s",
             language=language_name_in_reader_language(original_language),
@@ -129,4 +129,4 @@ def _translate_item(item: dict, info: dict, parts: list[str], language: str) -> 
     ]
     item["translation"] = info
     item["language"] = language
-    item["direction"] = "rtl" if language in RTL else "ltr"
+    item["direction"] = text_direction(language)

@@ -140,20 +140,41 @@ def wrk(url: str, cookie: str | None = None, seconds: int = 10) -> tuple[float, 
     return rate, median_ms
 
 
+def expect_page(port: int, path: str, cookie: str | None = None) -> int:
+    """Ask for a page once and stop the bench unless it answers 200: wrk counts a redirect
+    (to the sign-in page, say) as a success, and would time the wrong page."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    if answer.status != 200:
+        raise SystemExit(f"{path} answered {answer.status}, not 200: the figure would be wrong")
+    return len(body)
+
+
 def session_cookie(username: str) -> str:
-    """A signed-in session cookie for a demo account, made with the bench's secret key."""
+    """A signed-in session cookie for a demo account, made with the bench's secret key.
+
+    Since sign-in keeps a session row (app/auth/sessions.py), the cookie carries that row's
+    token too: without it the app treats the request as signed out, and a "facilitator"
+    figure would measure the sign-in redirect."""
     os.environ.update(app_env())
     from app import create_app
     from app.auth.models import User
+    from app.auth.sessions import SESSION_TOKEN, open_account_session
     from app.extensions import db
+    from app.timeutil import utcnow
 
     app = create_app()
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == username))
+        token = open_account_session(user, utcnow())
+        db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
-        value = serializer.dumps(
-            {"_user_id": user.get_id(), "_fresh": True, "seen": int(time.time()) + 3600}
-        )
+        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True, SESSION_TOKEN: token})
         return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 

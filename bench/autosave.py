@@ -29,7 +29,7 @@ PORT = 5792
 MERGED = re.compile(r'<textarea hidden id="merged-body"[^>]*>(.*?)</textarea>', re.S)
 
 
-def _setup(editors: int) -> tuple[int, str, tuple[int, str], list[str]]:
+def draft_with_editors(editors: int) -> tuple[int, str, tuple[int, str], list[str]]:
     """A draft whose lead organization has `editors` editors; their session cookies."""
     import os
 
@@ -198,7 +198,7 @@ def main() -> None:
     options = parser.parse_args()
     if not options.keep_data:
         fresh_database(0)
-    submission_id, key, start, cookies = _setup(options.editors)
+    submission_id, key, start, cookies = draft_with_editors(options.editors)
     path = f"/submissions/{submission_id}/sections/{key}"
     with server(
         gunicorn("wsgi:app", PORT, workers=2, worker_class="gthread") + ["--threads", "4"],

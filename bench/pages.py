@@ -1,9 +1,10 @@
-"""Speed of three consultation pages, as a ratio to the ceiling page, measured together.
+"""Speed of five pages, as a ratio to the ceiling page, measured together.
 
     .venv/bin/python bench/pages.py [--submissions 1000] [--seconds 10]
 
 Loads a fresh PostgreSQL database (BENCH_DATABASE_URL, default gcm_bench on 127.0.0.1)
-with the demo data and N accepted submissions in one consultation, serves the app with
+with the demo data, N accepted submissions in one consultation, a draft with an editor and
+10,000 published passages for the search page (bench/search.py), serves the app with
 gunicorn (2 sync workers) beside ../shared/bench/ceiling_app.py, and runs
 `wrk -t2 -c10` against each page right after the ceiling's /list. Target: 0.4 or more.
 
@@ -26,12 +27,14 @@ from _support import (
     app_env,
     busiest_worker_share,
     children,
+    expect_page,
     fresh_database,
     gunicorn,
     server,
     session_cookie,
     wrk,
 )
+from autosave import draft_with_editors
 
 CEILING_PORT, APP_PORT, UNKEPT_PORT = 5790, 5791, 5792
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -45,13 +48,17 @@ def main() -> None:
     options = parser.parse_args()
     if not options.keep_data:
         fresh_database(options.submissions)
+        _add_search_passages(10_000)
     subprocess.run([PYTHON, "-c", "import ceiling_app"], cwd=SHARED_BENCH, check=True)
     slug = _busy_consultation()
     facilitator = session_cookie("facilitator")
+    submission_id, key, _base, (editor,) = draft_with_editors(1)
     pages = [
         ("consultation list", "/consultations", None),
         ("consultation page", f"/consultations/{slug}", None),
         ("facilitator dashboard", f"/consultations/{slug}/dashboard", facilitator),
+        ("submission editor", f"/submissions/{submission_id}/sections/{key}", editor),
+        ("search page", "/search?q=recruitment", None),
     ]
     ceiling_server = server(gunicorn("ceiling_app:app", CEILING_PORT), CEILING_PORT, SHARED_BENCH)
     store = {"REDIS_URL": REDIS} if _redis_up() else {}
@@ -63,6 +70,9 @@ def main() -> None:
         for port in (APP_PORT, UNKEPT_PORT):  # warm up
             wrk(f"http://127.0.0.1:{port}/consultations", seconds=2)
         wrk(f"http://127.0.0.1:{CEILING_PORT}/list", seconds=2)
+        for _, path, cookie in pages:
+            for port in (APP_PORT, UNKEPT_PORT):
+                expect_page(port, path, cookie)
         workers = {
             port: children(process.pid)
             for port, process in (
@@ -95,6 +105,16 @@ def main() -> None:
                     f" {ceiling_busy:4.2f}/{busy:4.2f}"
                 )
             print(f"{name:24} {' '.join(figures)}")
+
+
+def _add_search_passages(count: int) -> None:
+    """Published passages for the search page, as bench/search.py makes them."""
+    os.environ.update(app_env())
+    from search import fill
+
+    from app import create_app
+
+    fill(create_app(), count, account="bench-search")
 
 
 def _redis_up() -> bool:

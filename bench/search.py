@@ -66,7 +66,8 @@ def _text(rng: random.Random, language: str) -> str:
     return JOIN[language].join(parts) + ("។" if language == "km" else ".")
 
 
-def fill(app, passages: int, seed: int = 7) -> None:
+def fill(app, passages: int, seed: int = 7, account: str = "bench") -> None:
+    """20 published consultations holding `passages` passages (after any already there)."""
     from app.auth.services import create_account
     from app.compilations.models import Compilation
     from app.consultations import services
@@ -79,8 +80,9 @@ def fill(app, passages: int, seed: int = 7) -> None:
     with app.app_context(), app.test_request_context("/"):
         db.create_all()
         user, _codes = create_account(
-            username="bench", display_name="Bench", password="bench password long", now=now
+            username=account, display_name="Bench", password="bench password long", now=now
         )
+        first_id = (db.session.scalar(text("SELECT max(id) FROM published_passages")) or 0) + 1
         compilations = []
         for number in range(20):
             review = Review(
@@ -128,7 +130,7 @@ def fill(app, passages: int, seed: int = 7) -> None:
             language = languages[index % len(languages)]
             rows.append(
                 {
-                    "id": index + 1,
+                    "id": first_id + index,
                     "compilation_id": compilation.id,
                     "consultation_id": compilation.consultation_id,
                     "reference": f"S-{index // 5 + 1:03} ¶{index % 5 + 1}",

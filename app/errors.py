@@ -7,13 +7,13 @@ import logging
 import math
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.i18n import lazy_gettext as _l
+from app.i18n import ngettext
 from app.ratelimits import seconds_until_retry
 from app.web import render
 

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
 
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -9,13 +8,14 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from app.db import Base, render_migration_item
+from app.i18n import RequestBabel
 from app.security import rate_limit_key
 
 # Objects stay readable after commit (a request ends soon after), instead of each one
 # being read again from the database on the next attribute access.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
-babel = Babel()
+babel = RequestBabel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-from flask_babel import get_locale, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import html_params
+
+from app.i18n import gettext
+from app.i18n import lazy_gettext as _l
 
 # WTForms' own messages, listed so that they are extracted into our catalogs and
 # translated like everything else (WTForms ships no Filipino or Nepali).

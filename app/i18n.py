@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, Domain, format_datetime, get_locale, get_timezone
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 LANGUAGE_NAMES = {
@@ -126,6 +127,76 @@ def in_reader_zone(moment: datetime, fmt: str = "medium") -> str:
 
 
 _ZONES: list[str] | None = None
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with each request's translations found once.
+
+    Flask-Babel finds the catalog again for every string (the request context, the locale,
+    its name as a cache key): about 6 µs, against 0.3 µs for the lookup itself, and a page
+    translates hundreds of strings. The catalog found first is kept beside the request's
+    locale; when the locale changes (`flask_babel.refresh` after a language choice), the
+    kept one no longer matches and the catalog is found again.
+    """
+
+    def get_translations(self):
+        try:
+            space = g._get_current_object().__dict__
+        except RuntimeError:  # outside an application context
+            return super().get_translations()
+        babel_space = space.get("_flask_babel")
+        if babel_space is not None:
+            kept = babel_space.__dict__.get("request_translations")
+            if kept is not None and kept[0] is babel_space.__dict__.get("babel_locale"):
+                return kept[1]
+        translations = super().get_translations()
+        babel_space = space["_flask_babel"]
+        babel_space.request_translations = (babel_space.babel_locale, translations)
+        return translations
+
+
+# The one message domain ("messages", from the translations folder of the app).
+DOMAIN = RequestDomain()
+
+
+# The app's gettext functions: Flask-Babel's, without its lookup of the domain per string.
+def gettext(string: str, **variables) -> str:
+    return DOMAIN.gettext(string, **variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    return DOMAIN.ngettext(singular, plural, num, **variables)
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    return DOMAIN.pgettext(context, string, **variables)
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    return LazyString(pgettext, context, string, **variables)
+
+
+class RequestBabel(Babel):
+    """Flask-Babel with `RequestDomain`, and template gettext calls that go straight to it."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return DOMAIN
+
+    def init_app(self, app: Flask, *args, **kwargs) -> None:
+        super().init_app(app, *args, **kwargs)
+        domain = DOMAIN.get_translations
+        app.jinja_env.install_gettext_callables(
+            gettext=lambda s: domain().ugettext(s),
+            ngettext=lambda s, p, n: domain().ungettext(s, p, n),
+            newstyle=True,
+            pgettext=lambda c, s: domain().upgettext(c, s),
+            npgettext=lambda c, s, p, n: domain().unpgettext(c, s, p, n),
+        )
 
 
 def timezone_choices() -> list[str]:

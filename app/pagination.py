@@ -59,3 +59,19 @@ def paginate_rows(query: Select, page: int, per_page: int, total: int | None = N
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(rows, page, per_page, total)
+
+
+def paginate_counted(query: Select, page: int, per_page: int) -> RowPage:
+    """One page of the query's first entity (objects, or plain values) and the total, in one
+    statement: the total is a window count beside each row. A page past the end has no row
+    to carry it, so only then is the total counted apart."""
+    page = max(page, 1)
+    counted = query.add_columns(func.count().over())
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return RowPage([row[0] for row in rows], page, per_page, total)

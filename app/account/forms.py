@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 
 from app.auth.forms import NewPasswordMixin
 from app.forms import FastSelect, Form, email_address, max_length, options, required, strip
 from app.i18n import LANGUAGE_NAMES, timezone_choices
+from app.i18n import lazy_gettext as _l
 
 
 class ProfileForm(Form):

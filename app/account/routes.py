@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.account import bp, services
@@ -20,6 +19,7 @@ from app.auth import totp
 from app.auth.services import request_email_confirmation, unused_recovery_codes
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
+from app.i18n import gettext as _
 from app.mail import mail_enabled
 from app.timeutil import utcnow
 from app.web import go_to, render

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from app.audit.services import record_event
 from app.auth.models import ROLE_LABELS, Role, User
 from app.auth.services import RoleNotAllowed, change_role
 from app.extensions import db
+from app.i18n import gettext as _
 from app.mail import discard_failed, failed_count, outbox_summary, retry_failed
 from app.policy import require
 from app.timeutil import utcnow

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, ValidationError
 
 from app.auth.passwords import password_problem
 from app.forms import Form, email_address, length_between, max_length, required, strip
+from app.i18n import lazy_gettext as _l
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 

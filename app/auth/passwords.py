@@ -8,9 +8,10 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from app.i18n import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import bp, services
@@ -19,6 +18,7 @@ from app.auth.models import User
 from app.auth.sessions import end_session, start_session
 from app.auth.tokens import TokenExpired, TokenInvalid, find_token
 from app.extensions import csrf, db, limiter
+from app.i18n import gettext as _
 from app.mail import mail_enabled
 from app.ratelimits import counts_as_failure
 from app.security import account_rate_limit_key

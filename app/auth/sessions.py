@@ -15,16 +15,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 from nacl.utils import random as random_bytes
 from sqlalchemy import delete, select
+from sqlalchemy.orm import defer
 
 from app.auth.models import AccountSession, User
 from app.extensions import db, htmx, login_manager
+from app.i18n import lazy_gettext as _l
+from app.i18n import ngettext
 from app.timeutil import utcnow
 from app.tokens import new_token, token_digest
 
@@ -84,14 +85,20 @@ def load_user(identity: str) -> User | None:
     token = session.get(SESSION_TOKEN)
     if parsed is None or not isinstance(token, str):
         return None
+    # One statement for the account, its session and its safety roles (every menu asks for
+    # them); the encrypted e-mail address is read only if this request uses it.
+    from app.safeguarding.queries import remember_safety_roles, safety_role_columns
+
     row = db.session.execute(
-        select(User, AccountSession)
+        select(User, AccountSession, *safety_role_columns(User.id))
         .join(AccountSession, AccountSession.user_id == User.id)
         .where(User.id == parsed[0], AccountSession.token_hash == token_digest(token))
+        .options(defer(User.email_encrypted))
     ).first()
     if row is None or row.User.session_version != parsed[1]:
         return None
     g.account_session = row.AccountSession
+    remember_safety_roles(row.User.id, (row[2], row[3]))
     return row.User
 
 

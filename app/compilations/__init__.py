@@ -16,7 +16,7 @@ def latest_published_compilation(consultation):
 
 @bp.app_template_global()
 def compile_stage_label(stage: str | None) -> str:
-    from flask_babel import gettext as _
+    from app.i18n import gettext as _
 
     return {
         "collecting": _("Gathering the accepted submissions"),
@@ -30,7 +30,7 @@ def compile_stage_label(stage: str | None) -> str:
 @bp.app_template_global()
 def compile_failure_label(run) -> str:
     """Why a compilation run stopped, in words the facilitator can act on."""
-    from flask_babel import gettext as _
+    from app.i18n import gettext as _
 
     if run.error == "NoSpace":
         return _("The server ran out of space. Tell the administrator.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.compilations.labels import document_labels, method_note
@@ -20,7 +20,7 @@ from app.compilations.references import (
 )
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.i18n import content_language, in_zone, text_direction
+from app.i18n import content_language, gettext, in_zone, text_direction
 from app.reference import country_name, gcm, language_name_in_reader_language
 from app.submissions.attribution import (
     Anonymity,

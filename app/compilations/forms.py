@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
 from app.forms import Form, options
+from app.i18n import lazy_gettext as _l
 from app.reference import language_name_in_reader_language
 
 

@@ -1,6 +1,6 @@
 """The words of the compiled documents themselves, in the compilation's language."""
 
-from flask_babel import gettext as _
+from app.i18n import gettext as _
 
 
 def document_labels(edition: str) -> dict[str, str]:

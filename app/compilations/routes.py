@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from app.compilations.forms import CompilationForm, PublishForm
 from app.compilations.models import Compilation, CompilationFile
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.i18n import interface_locale
 from app.jobs import JobRecord, recover_lost
 from app.policy import may, require

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from app.consultations.models import Consultation, Participation
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.organizations.models import Organization
 from app.pagination import paginate_rows
 from app.reference import gcm

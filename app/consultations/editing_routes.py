@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from app.consultations.template_helpers import review_label
 from app.extensions import db
 from app.files.services import remove_attached
 from app.files.uploads import store_from_form
+from app.i18n import gettext as _
 from app.policy import require
 from app.reference import language_name_in_reader_language
 from app.sessions.models import ConsultationSession

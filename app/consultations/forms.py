@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.consultations.models import STATE_LABELS, UN_REGIONS
 from app.forms import FastSelect, Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.i18n import timezone_choices
 from app.reference import country_choices, gcm, language_choices
 

@@ -7,13 +7,13 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.i18n import content_language
+from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
 
 
@@ -70,7 +70,8 @@ class Consultation(db.Model):
     # {language: {"title": ..., "description": ...}}; the original language is always there.
     texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # All titles and descriptions, lower-cased, for search on every database.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Only searched in SQL, never shown: not read with the row.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     principles: Mapped[list[str]] = mapped_column(JSON, default=list)
     invitation_only: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")

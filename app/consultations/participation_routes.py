@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.consultations import bp, queries, services
 from app.consultations.forms import JoinForm
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import may, require

@@ -49,7 +49,9 @@ def _list_context(number: int) -> tuple[dict, bool]:
     values = filters.values() if valid else ListFilterForm(areas=areas).values()
     now = utcnow()
     page = queries.list_page(current_user, now, number, **values)
-    return {"filters": filters, "page": page, "values": values, "now": now}, valid
+    languages = queries.language_codes([c.id for c in page.items])
+    context = {"filters": filters, "page": page, "values": values, "now": now}
+    return {**context, "languages": languages}, valid
 
 
 def _area_choices():

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record_event
@@ -22,6 +21,7 @@ from app.consultations.models import (
     Review,
 )
 from app.extensions import db
+from app.i18n import gettext as _
 from app.i18n import interface_locale
 from app.notifications.services import notify_all
 from app.policy import may_be_staff

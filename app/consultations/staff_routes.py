@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.services import find_account
@@ -12,6 +11,7 @@ from app.consultations import bp, services
 from app.consultations.forms import StaffForm
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.timeutil import utcnow
 from app.web import go_to, render
 

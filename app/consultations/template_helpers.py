@@ -22,7 +22,7 @@ def area_label(review: Review) -> str:
 
 @bp.app_template_global()
 def review_label(review: Review) -> str:
-    from flask_babel import gettext
+    from app.i18n import gettext
 
     return gettext(
         "%(level)s review, %(area)s, %(cycle)s",

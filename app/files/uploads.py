@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from app.files.cleaning.limits import MAX_PIXELS, MAX_WEBP_PIXELS
 from app.files.models import StoredFile
 from app.files.services import UploadRefused, store_upload
+from app.i18n import gettext as _
 
 
 def upload_message(reason: str) -> str:

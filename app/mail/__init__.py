@@ -23,11 +23,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import enqueue, job
 from app.mail.models import OutboxMessage
 from app.timeutil import utcnow

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 
 from app.forms import Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.moderation.models import FLAG_REASONS
 
 

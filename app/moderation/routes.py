@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.moderation import bp, services
 from app.moderation.forms import FlagForm, ReasonForm
 from app.policy import require

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.account.services import deletion_check, export_section
 from app.extensions import db
+from app.i18n import gettext as _
 from app.organizations import queries
 from app.organizations.models import Invitation, JoinRequest
 

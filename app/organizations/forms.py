@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     RadioField,
@@ -22,6 +21,7 @@ from app.forms import (
     required,
     strip,
 )
+from app.i18n import lazy_gettext as _l
 from app.organizations.models import KIND_LABELS, MEMBER_ROLE_LABELS
 from app.reference import country_choices, language_choices
 

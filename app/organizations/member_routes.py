@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.organizations import bp, queries, services
 from app.organizations.forms import DecisionForm, InvitationForm, JoinRequestForm, RoleForm
 from app.organizations.loading import load_organization

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.forms import Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.outcomes.models import UPTAKE_LABELS, UPTAKE_STATUSES
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user, login_required
 
 from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.files.services import download
 from app.files.uploads import store_from_form
+from app.i18n import gettext as _
 from app.outcomes import bp, exports, services
 from app.outcomes.forms import OutcomeDocumentForm, UptakeForm
 from app.outcomes.models import OutcomeDocument

@@ -12,7 +12,7 @@ def cite_line(passage) -> str:
     """How to cite a published passage: consultation, credit, reference, date, address."""
     from urllib.parse import quote
 
-    from flask_babel import gettext
+    from app.i18n import gettext
 
     title, date, address = _citing(passage.consultation, passage.published_at)
     url = f"{address}?submission={quote(passage.submission_ref)}#{passage.anchor}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 
 from app.consultations.forms import level_choices
 from app.forms import FastSelect, Form, max_length, options, strip
+from app.i18n import lazy_gettext as _l
 from app.reading.search import MAX_QUERY, Filters
 from app.reference import gcm
 

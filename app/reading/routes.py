@@ -7,8 +7,8 @@ signed in, so no page depends on who asks.
 from __future__ import annotations
 
 from flask import abort, request
-from flask_babel import gettext as _
 
+from app.i18n import gettext as _
 from app.pagination import requested_page
 from app.reading import bp, queries
 from app.reading.forms import SearchForm

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask_babel import gettext
+from app.i18n import gettext
 
 DATA_FILE = Path(__file__).with_name("gcm.json")
 

@@ -72,7 +72,7 @@ def area_name(code: str) -> str:
 def grouped_countries(labels: dict[str, str]) -> list[tuple[str, list[str]]]:
     """Country codes grouped by continent, in the reader's language: [(continent name,
     [codes sorted by name])], continents sorted by name, places in no continent last."""
-    from flask_babel import gettext
+    from app.i18n import gettext
 
     groups: dict[str, list[str]] = {}
     for code in labels:

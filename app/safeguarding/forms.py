@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 
 from app.consultations.forms import CheckboxesField
 from app.forms import Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.safeguarding.models import STATUS_LABELS
 
 WISH_LABELS = {

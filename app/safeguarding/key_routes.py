@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.account.services import WrongPassword, confirm_password
 from app.extensions import db, limiter
+from app.i18n import gettext as _
 from app.policy import require
 from app.safeguarding import bp, keys, nominations
 from app.safeguarding.forms import (

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.auth.models import Role, User
 from app.consultations.models import Consultation, ConsultationStaff
 from app.extensions import db
+from app.i18n import gettext as _
 from app.notifications.services import notify, notify_all
 from app.policy import may
 from app.safeguarding.keys import has_usable_key

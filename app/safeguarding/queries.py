@@ -19,18 +19,29 @@ def instance_focal_point_ids() -> set[int]:
     return found
 
 
+def safety_role_columns(user_id) -> tuple:
+    """The two questions of `safety_roles` as columns, for a statement that reads the
+    signed-in account anyway (app/auth/sessions.py: load_user)."""
+    instance = exists().where(InstanceFocalPoint.user_id == user_id)
+    anywhere = exists().where(
+        ConsultationStaff.user_id == user_id, ConsultationStaff.role == "focal-point"
+    )
+    return instance, anywhere
+
+
+def remember_safety_roles(user_id: int, roles: tuple[bool, bool]) -> None:
+    if has_request_context():
+        g.setdefault("_safety_roles", {})[user_id] = (bool(roles[0]), bool(roles[1]))
+
+
 def safety_roles(user) -> tuple[bool, bool]:
-    """(focal point of the instance, focal point of some consultation) for this person: one
-    statement per request, as every page's menu asks."""
+    """(focal point of the instance, focal point of some consultation) for this person: read
+    with the signed-in account, or by one statement, once per request (every menu asks)."""
     remembered = g.get("_safety_roles", {}) if has_request_context() else {}
     if user.id not in remembered:
-        instance = exists().where(InstanceFocalPoint.user_id == user.id)
-        anywhere = exists().where(
-            ConsultationStaff.user_id == user.id, ConsultationStaff.role == "focal-point"
-        )
-        remembered[user.id] = tuple(db.session.execute(select(instance, anywhere)).one())
-        if has_request_context():
-            g._safety_roles = remembered
+        roles = tuple(db.session.execute(select(*safety_role_columns(user.id))).one())
+        remember_safety_roles(user.id, roles)
+        return (bool(roles[0]), bool(roles[1]))
     return remembered[user.id]
 
 

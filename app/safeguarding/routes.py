@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
@@ -15,6 +14,7 @@ from app.extensions import db, limiter
 from app.files.cleaning import MEDIA_TYPES
 from app.files.services import UploadRefused, read_and_clean, safe_filename
 from app.files.uploads import upload_message
+from app.i18n import gettext as _
 from app.policy import may, require
 from app.safeguarding import bp, keys, nominations, services
 from app.safeguarding.forms import (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.extensions import db
+from app.i18n import gettext as _
 from app.safeguarding import bp
 from app.safeguarding.forms import AFFECTED_LABELS, WISH_LABELS
 from app.safeguarding.models import STATUS_LABELS, SafetyReport

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.account.services import export_section
 from app.consultations.models import Consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.moderation.models import Flag
 from app.safeguarding.models import (
     FocalPointKey,

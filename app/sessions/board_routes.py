@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.sessions import passive
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inputs import id_from
 from app.policy import may, require
 from app.sessions import board, bp, queries

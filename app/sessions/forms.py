@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.consultations.forms import CheckboxesField
 from app.forms import FastSelect, Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.i18n import timezone_choices
 from app.inputs import MAX_ID
 from app.reference import gcm

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.security import EncryptedText
 from app.timeutil import utcnow
 

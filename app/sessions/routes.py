@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.policy import may, require
 from app.sessions import bp, calendar, queries, services
 from app.sessions.board import approved_contributions

@@ -10,13 +10,13 @@ docs/compilation-schema.md, "Translations".
 
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.content import paragraphs
 from app.extensions import db
-from app.i18n import text_direction
+from app.i18n import gettext, text_direction
 from app.reference import language_name_in_reader_language
 from app.submission_translations.models import TranslatedSection, Translation
 from app.submission_translations.services import translation_mark, translator_credit

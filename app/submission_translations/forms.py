@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 
 
 class AddTranslationForm(Form):

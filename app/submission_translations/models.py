@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
 
 UNCHECKED, CHECKED = "unchecked", "checked"

@@ -9,7 +9,6 @@ translator of an anonymous text learns nothing more than its credit line.
 from __future__ import annotations
 
 from flask import abort, flash, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.services import find_account
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.i18n import gettext as _
 from app.organizations.models import Membership, Organization
 from app.policy import may, readable_edition, require
 from app.reference import LANGUAGE_CODES, language_name_in_reader_language

@@ -5,13 +5,13 @@ Services flush, never commit; the routes commit.
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record_event
 from app.compilations.content import paragraphs
 from app.extensions import db
+from app.i18n import gettext
 from app.notifications.services import notify_all
 from app.submission_translations.models import (
     CHECKED,

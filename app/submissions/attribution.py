@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from babel.lists import format_list as babel_format_list
-from flask_babel import get_locale, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.i18n import gettext
+from app.i18n import lazy_gettext as _l
 from app.reference.regions import area_chain, area_name
 from app.submissions.states import SubmissionState
 

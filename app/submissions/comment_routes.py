@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inputs import id_from
 from app.policy import require
 from app.submissions import bp

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from flask import Response, abort, g, make_response, request, url_for
 from flask_babel import format_number
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.auth.sessions import passive
 from app.extensions import db, htmx
+from app.i18n import gettext as _
 from app.inputs import id_from
 from app.policy import may
 from app.submissions import bp, editing

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -13,6 +12,7 @@ from wtforms import (
 
 from app.consultations.forms import CheckboxesField, objective_choices
 from app.forms import Form, max_length, options, required, strip
+from app.i18n import lazy_gettext as _l
 from app.submissions.models import ATTRIBUTION_LABELS, CONTRIBUTION_LABELS
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.files.services import download, remove_attached
 from app.files.uploads import store_from_form
+from app.i18n import gettext as _
 from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import may, require

@@ -1,7 +1,6 @@
 """Labels and helpers for the submission templates."""
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from app.submissions import bp
 from app.submissions.models import ATTRIBUTION_LABELS
 from app.submissions.states import SUBMISSION_STATE_LABELS, SubmissionState

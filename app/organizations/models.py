@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.security import EncryptedText
 from app.timeutil import utcnow
 
@@ -64,7 +64,7 @@ MEMBER_ROLE_LABELS = {
 }
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +117,7 @@ class Organization(db.Model):
         return f"<Organization {self.id}>"
 
 
-class OrganizationCountry(db.Model):
+class OrganizationCountry(Model):
     __tablename__ = "organization_countries"
 
     organization_id: Mapped[int] = mapped_column(
@@ -126,7 +126,7 @@ class OrganizationCountry(db.Model):
     code: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
 
 
-class OrganizationLanguage(db.Model):
+class OrganizationLanguage(Model):
     __tablename__ = "organization_languages"
 
     organization_id: Mapped[int] = mapped_column(
@@ -135,7 +135,7 @@ class OrganizationLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
 
@@ -151,7 +151,7 @@ class Membership(db.Model):
     user = relationship("User")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use link to join an organization; only a hash of the token is kept."""
 
     __tablename__ = "invitations"
@@ -175,7 +175,7 @@ class Invitation(db.Model):
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
 
-class JoinRequest(db.Model):
+class JoinRequest(Model):
     __tablename__ = "join_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)

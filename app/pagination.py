@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
 
 from flask import abort, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 
 from app.extensions import db
 from app.inputs import number_from
@@ -26,7 +27,7 @@ def requested_page() -> int:
 
 @dataclass
 class RowPage:
-    items: list
+    items: Sequence[Row]
     page: int
     per_page: int
     total: int
@@ -56,6 +57,8 @@ def paginate_rows(query: Select, page: int, per_page: int, total: int | None = N
     """One page of rows; `total` saves the count when the caller knows it already."""
     page = max(page, 1)
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.scalars(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).one()
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(rows, page, per_page, total)

@@ -20,6 +20,7 @@ from app.auth import totp
 from app.auth.services import request_email_confirmation, unused_recovery_codes
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
+from app.forms import add_error
 from app.mail import mail_enabled
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -93,7 +94,7 @@ def password():
             current_user, form.current_password.data, form.password.data, utcnow()
         )
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, password_form=form)
     # Other devices are now signed out; this one stays in with a new session.
     start_session(current_user._get_current_object(), unlocked)
@@ -133,7 +134,7 @@ def two_factor_confirm():
     try:
         codes = services.confirm_two_factor(current_user, form.code.data, utcnow())
     except services.WrongCode:
-        form.code.errors.append(_("This code does not work. Check the time on your phone."))
+        add_error(form.code, _("This code does not work. Check the time on your phone."))
         return _two_factor_page(secret, form, 422)
     db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, first_time=False)
@@ -148,7 +149,7 @@ def two_factor_disable():
     try:
         services.disable_two_factor(current_user, form.current_password.data, utcnow())
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, disable_form=form)
     except services.SecondFactorRequired:
         flash(_("Your role needs a second factor, so it stays on."), "error")
@@ -169,7 +170,7 @@ def recovery_codes():
             current_user, form.current_password.data, utcnow()
         )
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, codes_form=form)
     db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, first_time=False)
@@ -210,7 +211,7 @@ def delete():
     try:
         services.delete_account(current_user, form.current_password.data, utcnow())
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, delete_form=form)
     except services.DeletionBlocked as blocked:
         return _page(409, delete_form=form, deletion_reasons=blocked.reasons)

@@ -48,7 +48,7 @@ def passage_counts(compilation_ids: list[int]) -> dict[int, int]:
         .where(PublishedPassage.compilation_id.in_(compilation_ids))
         .group_by(PublishedPassage.compilation_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def compilation_summary(compilation: Compilation, passages: int) -> dict:

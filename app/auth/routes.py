@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.auth.sessions import end_session, start_session
 from app.auth.tokens import TokenExpired, TokenInvalid, find_token
 from app.extensions import csrf, db, limiter
+from app.forms import add_error
 from app.mail import mail_enabled
 from app.ratelimits import counts_as_failure
 from app.security import account_rate_limit_key
@@ -50,7 +51,7 @@ def sign_up():
             now=utcnow(),
         )
     except services.UsernameTaken:
-        form.username.errors.append(_("This sign-in name is taken. Choose another."))
+        add_error(form.username, _("This sign-in name is taken. Choose another."))
         return render_invalid("auth/sign_up.html", "form", form=form)
     if form.email.data:
         services.request_email_confirmation(user, form.email.data, utcnow())
@@ -71,7 +72,7 @@ def sign_in():
     user = services.authenticate(form.identifier.data, form.password.data, utcnow())
     db.session.commit()
     if user is None:
-        form.password.errors.append(_("The name or the password is wrong."))
+        add_error(form.password, _("The name or the password is wrong."))
         return render_invalid("auth/sign_in.html", "form", form=form)
     next_url = safe_next(request.args.get("next"))
     # A focal point's password also opens their private key, for this sign-in only.
@@ -117,7 +118,7 @@ def second_factor():
         return render("auth/second_factor.html", "form", status=status, form=form)
     if not services.check_second_factor(user, form.code.data, utcnow()):
         db.session.commit()
-        form.code.errors.append(_("This code does not work. Check it and try again."))
+        add_error(form.code, _("This code does not work. Check it and try again."))
         return render_invalid("auth/second_factor.html", "form", form=form)
     next_url = session.get("pending_next") or url_for("main.home")
     start_session(user, seal_keys().take_held_key())
@@ -214,7 +215,7 @@ def reset_with_recovery_code():
         )
     except services.ResetRefused:
         db.session.rollback()
-        form.code.errors.append(_("This did not work. Check the name and the code."))
+        add_error(form.code, _("This did not work. Check the name and the code."))
         return render_invalid("auth/reset_recovery.html", "form", form=form)
     locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()

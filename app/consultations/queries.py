@@ -69,7 +69,7 @@ def list_page(
 
 def known_areas() -> list[tuple[str, str]]:
     """Every (area kind, area) that some review uses, for the area filter."""
-    return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).all())
+    return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).tuples().all())
 
 
 def consultation_row(slug: str) -> Consultation | None:
@@ -133,8 +133,8 @@ def participant_counts(consultation: Consultation) -> tuple[int, int]:
     """(listed and verified, all others) among the organizations taking part."""
     public = _public(_joined_organizations(consultation))
     every = _joined_organizations(consultation)
-    shown = db.session.scalar(select(func.count()).select_from(public.subquery()))
-    total = db.session.scalar(select(func.count()).select_from(every.subquery()))
+    shown = db.session.scalars(select(func.count()).select_from(public.subquery())).one()
+    total = db.session.scalars(select(func.count()).select_from(every.subquery())).one()
     return shown, total - shown
 
 

@@ -12,6 +12,7 @@ from app.consultations import bp, services
 from app.consultations.forms import StaffForm
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.timeutil import utcnow
 from app.web import go_to, render
 
@@ -29,11 +30,12 @@ def staff(slug: str):
     try:
         services.assign_staff(current_user, consultation, person, form.role.data, utcnow())
     except services.NotEligibleForStaff:
-        form.identifier.errors.append(
+        add_error(
+            form.identifier,
             _(
                 "No account with this name has that role. Give the role first, by the command "
                 "line or the admin area."
-            )
+            ),
         )
         return _page(consultation, form, 422)
     db.session.commit()
@@ -48,7 +50,7 @@ def _propose_focal_point(consultation, form, person):
 
     error = propose_or_explain(current_user, person, consultation, utcnow())
     if error is not None:
-        form.identifier.errors.append(error)
+        add_error(form.identifier, error)
         return _page(consultation, form, 422)
     db.session.commit()
     flash(

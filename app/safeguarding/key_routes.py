@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.account.services import WrongPassword, confirm_password
 from app.extensions import db, limiter
+from app.forms import add_error
 from app.policy import require
 from app.safeguarding import bp, keys, nominations
 from app.safeguarding.forms import (
@@ -34,7 +35,7 @@ def _password_ok(form) -> bool:
     try:
         confirm_password(_me(), form.password.data)
     except WrongPassword:
-        form.password.errors.append(_("This is not your current password."))
+        add_error(form.password, _("This is not your current password."))
         return False
     return True
 
@@ -153,8 +154,9 @@ def confirm_key():
     try:
         private_key = keys.confirm_key(_me(), form.recovery_key.data, utcnow())
     except CannotOpen:
-        form.recovery_key.errors.append(
-            _("This is not the recovery key we showed you. Check it and try again.")
+        add_error(
+            form.recovery_key,
+            _("This is not the recovery key we showed you. Check it and try again."),
         )
         return _recovery_page(None, form, 422)
     keys.remember_unlocked(private_key)
@@ -181,7 +183,7 @@ def restore_key():
             _me(), form.recovery_key.data, form.password.data, utcnow()
         )
     except CannotOpen:
-        form.recovery_key.errors.append(_("This recovery key does not open your key."))
+        add_error(form.recovery_key, _("This recovery key does not open your key."))
         return _key_page(422, restore_form=form)
     keys.remember_unlocked(private_key)
     db.session.commit()
@@ -220,7 +222,7 @@ def unlock():
     private_key = keys.open_with_password(_me(), form.password.data)
     if private_key is None or not _password_ok(form):
         if not form.password.errors:
-            form.password.errors.append(_("This password does not open your key."))
+            add_error(form.password, _("This password does not open your key."))
         return render("safeguarding/unlock.html", status=422, form=form, next_url=next_url)
     keys.remember_unlocked(private_key)
     db.session.commit()

@@ -15,6 +15,7 @@ from app.extensions import db, limiter
 from app.files.cleaning import MEDIA_TYPES
 from app.files.services import UploadRefused, read_and_clean, safe_filename
 from app.files.uploads import upload_message
+from app.forms import add_error
 from app.policy import may, require
 from app.safeguarding import bp, keys, nominations, services
 from app.safeguarding.forms import (
@@ -108,7 +109,7 @@ def follow_up():
         return render("safeguarding/follow_up.html", status=status, form=form, mine=mine)
     found = services.report_by_code(form.code.data)
     if found is None:
-        form.code.errors.append(_("No report has this code. Check it and try again."))
+        add_error(form.code, _("No report has this code. Check it and try again."))
         return render("safeguarding/follow_up.html", status=422, form=form, mine=mine)
     return _status_page(found, form.code.data)
 
@@ -341,7 +342,7 @@ def focal_points():
                 "success",
             )
             return go_to(url_for("safeguarding.focal_points"))
-        form.identifier.errors.append(error)
+        add_error(form.identifier, error)
     status = 422 if form.errors else 200
     return render(
         "safeguarding/focal_points.html",

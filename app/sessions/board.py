@@ -248,7 +248,7 @@ def _registered_organizations(session: ConsultationSession) -> dict[int, str]:
         .join(Organization, Organization.id == SessionRegistration.organization_id)
         .where(SessionRegistration.session_id == session.id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def open_request(session: ConsultationSession, user) -> SpeakingRequest | None:

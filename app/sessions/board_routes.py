@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from app.auth.sessions import passive
 from app.extensions import db
+from app.forms import add_error
 from app.inputs import id_from
 from app.policy import may, require
 from app.sessions import board, bp, queries
@@ -136,7 +137,7 @@ def post(session_id: int):
             current_user, session, registration, _contribution_values(form), utcnow()
         )
     except board.BoardClosed:
-        form.body.errors.append(_("The session is not live, so the board takes no new points."))
+        add_error(form.body, _("The session is not live, so the board takes no new points."))
         return _page(session, form, 422)
     db.session.commit()
     flash(_("Your point is sent. A facilitator will put it on the board."), "success")

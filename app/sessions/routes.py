@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.policy import may, require
 from app.sessions import bp, calendar, queries, services
 from app.sessions.board import approved_contributions
@@ -72,8 +73,8 @@ def edit(session_id: int):
     try:
         services.update_session(current_user, session, _values(form), utcnow())
     except services.CapacityBelowRegistrations as error:
-        form.capacity.errors.append(
-            _("%(count)d people are registered already.", count=error.registered)
+        add_error(
+            form.capacity, _("%(count)d people are registered already.", count=error.registered)
         )
         return _form_page(session, form, 422)
     db.session.commit()

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.database import rowcount
 from app.extensions import db
 from app.submissions.merge import merge_texts, tokens
 from app.submissions.models import EditingPresence, Revision, Section
@@ -124,7 +125,7 @@ def _advance(section: Section, revision: Revision, now: datetime) -> None:
         .values(current_revision_id=revision.id, version=Section.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         raise VersionMoved
     # Mirror the write in memory without making the object dirty (no second UPDATE).
     set_committed_value(section, "version", section.version + 1)
@@ -153,7 +154,7 @@ def mark_present(user, section_id: int, now: datetime) -> None:
         .values(seen_at=now)
         .execution_options(synchronize_session=False)
     )
-    if touched.rowcount == 0:
+    if rowcount(touched) == 0:
         db.session.add(EditingPresence(section_id=section_id, user_id=user.id, seen_at=now))
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.forms import add_error
 from app.inputs import id_from
 from app.organizations.loading import load_organization
 from app.policy import require
@@ -142,7 +143,7 @@ def extend(submission_id: int):
         return render("submissions/extend.html", status=status, submission=submission, form=form)
     until = local_to_utc(form.until.data, submission.consultation.timezone)
     if until <= utcnow():
-        form.until.errors.append(_("Choose a moment in the future."))
+        add_error(form.until, _("Choose a moment in the future."))
         return render("submissions/extend.html", status=422, submission=submission, form=form)
     services.extend_deadline(current_user, submission, until, utcnow())
     db.session.commit()

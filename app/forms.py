@@ -89,7 +89,8 @@ class _KeptMarkup:
     otherwise add an entry per variant for ever."""
 
     def __init__(self, keep: int = 64):
-        self.keep, self._items = keep, OrderedDict()
+        self.keep = keep
+        self._items: OrderedDict[tuple, str] = OrderedDict()
 
     def get_or_make(self, key: tuple, make) -> str:
         found = self._items.get(key)

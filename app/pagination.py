@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
 
 from flask import abort, request
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 from app.inputs import number_from
@@ -27,7 +28,7 @@ def requested_page() -> int:
 
 @dataclass
 class RowPage:
-    items: Sequence[Row]
+    items: Sequence[Any]
     page: int
     per_page: int
     total: int

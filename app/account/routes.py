@@ -57,7 +57,7 @@ def profile():
         return _page(422, profile_form=form)
     services.update_profile(
         current_user,
-        display_name=form.display_name.data,
+        display_name=form.display_name.data or "",
         locale=form.locale.data,
         timezone=form.timezone.data,
     )
@@ -91,7 +91,7 @@ def password():
         return _page(422, password_form=form)
     try:
         unlocked = services.change_password(
-            current_user, form.current_password.data, form.password.data, utcnow()
+            current_user, form.current_password.data or "", form.password.data or "", utcnow()
         )
     except services.WrongPassword:
         add_error(form.current_password, _("This is not your current password."))
@@ -132,7 +132,7 @@ def two_factor_confirm():
     if not form.validate_on_submit():
         return _two_factor_page(secret, form, 422)
     try:
-        codes = services.confirm_two_factor(current_user, form.code.data, utcnow())
+        codes = services.confirm_two_factor(current_user, form.code.data or "", utcnow())
     except services.WrongCode:
         add_error(form.code, _("This code does not work. Check the time on your phone."))
         return _two_factor_page(secret, form, 422)
@@ -147,7 +147,7 @@ def two_factor_disable():
     if not form.validate_on_submit():
         return _page(422, disable_form=form)
     try:
-        services.disable_two_factor(current_user, form.current_password.data, utcnow())
+        services.disable_two_factor(current_user, form.current_password.data or "", utcnow())
     except services.WrongPassword:
         add_error(form.current_password, _("This is not your current password."))
         return _page(422, disable_form=form)
@@ -167,7 +167,7 @@ def recovery_codes():
         return _page(422, codes_form=form)
     try:
         codes = services.regenerate_recovery_codes(
-            current_user, form.current_password.data, utcnow()
+            current_user, form.current_password.data or "", utcnow()
         )
     except services.WrongPassword:
         add_error(form.current_password, _("This is not your current password."))
@@ -209,7 +209,7 @@ def delete():
     if not form.validate_on_submit():
         return _page(422, delete_form=form)
     try:
-        services.delete_account(current_user, form.current_password.data, utcnow())
+        services.delete_account(current_user, form.current_password.data or "", utcnow())
     except services.WrongPassword:
         add_error(form.current_password, _("This is not your current password."))
         return _page(422, delete_form=form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth import bp, services
 from app.auth.forms import (
@@ -44,9 +45,9 @@ def sign_up():
         return render("auth/sign_up.html", "form", status=status, form=form)
     try:
         user, codes = services.create_account(
-            username=form.username.data,
-            display_name=form.display_name.data,
-            password=form.password.data,
+            username=form.username.data or "",
+            display_name=form.display_name.data or "",
+            password=form.password.data or "",
             locale=session.get("locale"),
             now=utcnow(),
         )
@@ -69,7 +70,7 @@ def sign_in():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/sign_in.html", "form", status=status, form=form)
-    user = services.authenticate(form.identifier.data, form.password.data, utcnow())
+    user = services.authenticate(form.identifier.data or "", form.password.data or "", utcnow())
     db.session.commit()
     if user is None:
         add_error(form.password, _("The name or the password is wrong."))
@@ -116,7 +117,7 @@ def second_factor():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/second_factor.html", "form", status=status, form=form)
-    if not services.check_second_factor(user, form.code.data, utcnow()):
+    if not services.check_second_factor(user, form.code.data or "", utcnow()):
         db.session.commit()
         add_error(form.code, _("This code does not work. Check it and try again."))
         return render_invalid("auth/second_factor.html", "form", form=form)
@@ -149,6 +150,7 @@ def quick_exit():
     end_session()
     db.session.commit()
     session.clear()  # not even the language choice: the cookie is removed
+    response: BaseResponse
     if request.method == "POST":
         response = current_app.response_class(status=204)
     else:
@@ -177,7 +179,7 @@ def reset_request():
         return render(
             "auth/reset_request.html", "form", status=status, form=form, mail=mail_enabled()
         )
-    services.request_password_reset(form.email.data)
+    services.request_password_reset(form.email.data or "")
     db.session.commit()
     return render("auth/reset_sent.html")
 
@@ -195,7 +197,7 @@ def reset_with_token(token: str):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/reset_token.html", "form", status=status, form=form, token=token)
-    user = services.reset_with_token(token, form.password.data, utcnow())
+    user = services.reset_with_token(token, form.password.data or "", utcnow())
     locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()
     _say_reset(locked)
@@ -211,7 +213,7 @@ def reset_with_recovery_code():
         return render("auth/reset_recovery.html", "form", status=status, form=form)
     try:
         user = services.reset_with_recovery_code(
-            form.identifier.data, form.code.data, form.password.data, utcnow()
+            form.identifier.data or "", form.code.data or "", form.password.data or "", utcnow()
         )
     except services.ResetRefused:
         db.session.rollback()

@@ -200,7 +200,7 @@ def translation(slug: str):
     if not form.validate_on_submit():
         return _edit_page(consultation, _filled_form(consultation), 422, translation_form=form)
     services.set_translation(
-        consultation, form.language.data, form.title.data, form.description.data
+        consultation, form.language.data, form.title.data or "", form.description.data or ""
     )
     db.session.commit()
     flash(_("The translation is saved."), "success")
@@ -257,8 +257,8 @@ def add_question(slug: str):
         return _edit_page(consultation, _filled_form(consultation), 422, question_form=form)
     services.add_question(
         consultation,
-        form.text.data,
-        form.help.data,
+        form.text.data or "",
+        form.help.data or "",
         [int(n) for n in form.objectives.data],
         form.word_limit.data,
     )
@@ -294,8 +294,8 @@ def edit_question(slug: str, question_id: int):
     services.update_question(
         question,
         language,
-        form.text.data,
-        form.help.data,
+        form.text.data or "",
+        form.help.data or "",
         [int(n) for n in form.objectives.data],
         form.word_limit.data,
     )

@@ -25,7 +25,7 @@ class ConsultationState(StrEnum):
     COMPILED = "compiled"
 
 
-STATE_LABELS = {
+STATE_LABELS: dict[str, Any] = {
     ConsultationState.DRAFT: _l("Not published"),
     ConsultationState.UPCOMING: _l("Upcoming"),
     ConsultationState.OPEN: _l("Open for drafting"),

@@ -82,7 +82,7 @@ def consultation_row(slug: str) -> Consultation | None:
     return db.session.execute(query).unique().scalar_one_or_none()
 
 
-def consultation_for_dashboard(slug: str) -> Consultation | None:
+def consultation_for_dashboard(slug: str) -> Consultation:
     """The consultation with its objectives, read again even when this request loaded it
     already, so a kept dashboard is never rendered from an older read."""
     query = (
@@ -91,7 +91,7 @@ def consultation_for_dashboard(slug: str) -> Consultation | None:
         .options(selectinload(Consultation.objective_rows))
         .execution_options(populate_existing=True)
     )
-    return db.session.scalar(query)
+    return db.session.scalars(query).one()
 
 
 def consultation_for_page(slug: str) -> Consultation | None:

@@ -24,7 +24,7 @@ def staff(slug: str):
     form = StaffForm()
     if not form.validate_on_submit():
         return _page(consultation, form, 422 if form.is_submitted() else 200)
-    person = find_account(form.identifier.data)
+    person = find_account(form.identifier.data or "")
     if form.role.data == "focal-point":
         return _propose_focal_point(consultation, form, person)
     try:
@@ -38,6 +38,7 @@ def staff(slug: str):
             ),
         )
         return _page(consultation, form, 422)
+    assert person is not None  # refused above: NotEligibleForStaff
     db.session.commit()
     flash(_("%(name)s is assigned.", name=person.display_name), "success")
     return go_to(url_for("consultations.staff", slug=slug))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
@@ -26,7 +27,7 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, Any] = {
     OrgKind.MIGRANT_LED: _l("Migrant-led association"),
     OrgKind.NGO: _l("Non-governmental organization"),
     OrgKind.TRADE_UNION: _l("Trade union"),
@@ -44,7 +45,7 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
-VERIFICATION_LABELS = {
+VERIFICATION_LABELS: dict[str, Any] = {
     Verification.PENDING: _l("Waiting for verification"),
     Verification.VERIFIED: _l("Verified"),
     Verification.REJECTED: _l("Not verified"),
@@ -57,7 +58,7 @@ class MemberRole(StrEnum):
     VIEWER = "viewer"
 
 
-MEMBER_ROLE_LABELS = {
+MEMBER_ROLE_LABELS: dict[str, Any] = {
     MemberRole.OWNER: _l("Owner"),
     MemberRole.EDITOR: _l("Editor"),
     MemberRole.VIEWER: _l("Viewer"),

@@ -53,7 +53,7 @@ POSTGRES_DDL = (
 
 def is_search_index(name: str | None) -> bool:
     """The FTS5 table (and its shadow tables) and the trigram index: made by DDL."""
-    return bool(name) and (name.startswith(FTS_TABLE) or name == TRIGRAM_INDEX)
+    return name is not None and (name.startswith(FTS_TABLE) or name == TRIGRAM_INDEX)
 
 
 def include_in_schema_comparison(name, _type, _parent_names) -> bool:

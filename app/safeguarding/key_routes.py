@@ -126,7 +126,7 @@ def key():
     if not form.validate_on_submit() or not _password_ok(form):
         return _key_page(422, create_form=form)
     try:
-        _row, recovery_key, _private = keys.create_key(_me(), form.password.data, utcnow())
+        _row, recovery_key, _private = keys.create_key(_me(), form.password.data or "", utcnow())
     except keys.AlreadyEnrolled:
         return go_to(url_for("safeguarding.key"))
     db.session.commit()
@@ -152,7 +152,7 @@ def confirm_key():
     if not form.validate_on_submit():
         return _recovery_page(None, form, 422)
     try:
-        private_key = keys.confirm_key(_me(), form.recovery_key.data, utcnow())
+        private_key = keys.confirm_key(_me(), form.recovery_key.data or "", utcnow())
     except CannotOpen:
         add_error(
             form.recovery_key,
@@ -180,7 +180,7 @@ def restore_key():
         return _key_page(422, restore_form=form)
     try:
         private_key = keys.restore_with_recovery_key(
-            _me(), form.recovery_key.data, form.password.data, utcnow()
+            _me(), form.recovery_key.data or "", form.password.data or "", utcnow()
         )
     except CannotOpen:
         add_error(form.recovery_key, _("This recovery key does not open your key."))
@@ -202,7 +202,7 @@ def replace_key():
     if not form.validate_on_submit() or not _password_ok(form):
         return _key_page(422, replace_form=form)
     _row, recovery_key, _private = keys.create_key(
-        _me(), form.password.data, utcnow(), replace=True
+        _me(), form.password.data or "", utcnow(), replace=True
     )
     db.session.commit()
     return _recovery_page(recovery_key)
@@ -219,7 +219,7 @@ def unlock():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("safeguarding/unlock.html", status=status, form=form, next_url=next_url)
-    private_key = keys.open_with_password(_me(), form.password.data)
+    private_key = keys.open_with_password(_me(), form.password.data or "")
     if private_key is None or not _password_ok(form):
         if not form.password.errors:
             add_error(form.password, _("This password does not open your key."))

@@ -201,7 +201,7 @@ def cancel(session_id: int):
             session=session,
             cancel_form=form,
         )
-    services.cancel_session(current_user, session, form.reason.data, utcnow())
+    services.cancel_session(current_user, session, form.reason.data or "", utcnow())
     db.session.commit()
     flash(_("The session is cancelled. Registered participants were told."), "success")
     return go_to(url_for("sessions.view", session_id=session_id))

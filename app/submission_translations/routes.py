@@ -179,7 +179,9 @@ def edit_section(translation_id: int, key: str):
         return _section_page(translation, section, form, 422 if form.is_submitted() else 200)
     try:
         base = int(form.version.data) if (form.version.data or "").isdigit() else None
-        services.save_section(current_user, translation, section, form.body.data, base, utcnow())
+        services.save_section(
+            current_user, translation, section, form.body.data or "", base, utcnow()
+        )
     except services.ParagraphsDiffer as differ:
         add_error(
             form.body,
@@ -269,7 +271,7 @@ def translators(slug: str):
     form = TranslatorForm()
     if not form.validate_on_submit():
         return _translators_page(consultation, form, 422 if form.is_submitted() else 200)
-    person = find_account(form.identifier.data)
+    person = find_account(form.identifier.data or "")
     if person is None:
         add_error(form.identifier, _("No account has this sign-in name or e-mail."))
         return _translators_page(consultation, form, 422)

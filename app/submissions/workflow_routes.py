@@ -126,7 +126,7 @@ def return_submission(submission_id: int):
         status = 422 if form.is_submitted() else 200
         return render("submissions/return.html", status=status, submission=submission, form=form)
     try:
-        services.return_with_feedback(current_user, submission, form.feedback.data, utcnow())
+        services.return_with_feedback(current_user, submission, form.feedback.data or "", utcnow())
     except services.WrongState as error:
         return _back(submission, _problem(error), "error")
     db.session.commit()

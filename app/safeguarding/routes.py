@@ -53,7 +53,7 @@ def _report_form(formdata=None) -> ReportForm:
 @bp.route("/report", methods=["GET", "POST"])
 @_limit()
 def report():
-    posted = CombinedMultiDict((request.files, request.form))
+    posted: CombinedMultiDict = CombinedMultiDict((request.files, request.form))
     form = _report_form(posted if request.method == "POST" else None)
     if request.method == "GET":
         form.consultation.data = request.args.get("consultation", "")

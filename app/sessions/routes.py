@@ -95,13 +95,14 @@ def _form_page(session, form, status):
 
 def _values(form: SessionForm) -> dict:
     zone = form.timezone.data
-    day = form.day.data
+    day, starts, ends = form.day.data, form.starts.data, form.ends.data
+    assert day is not None and starts is not None and ends is not None  # required fields
     return {
         "title": form.title.data,
         "format": form.format.data,
         "timezone": zone,
-        "starts_at": local_to_utc(datetime.combine(day, form.starts.data), zone),
-        "ends_at": local_to_utc(datetime.combine(day, form.ends.data), zone),
+        "starts_at": local_to_utc(datetime.combine(day, starts), zone),
+        "ends_at": local_to_utc(datetime.combine(day, ends), zone),
         "agenda": form.agenda.data or "",
         "capacity": form.capacity.data,
         "meeting_link": form.meeting_link.data,

@@ -178,7 +178,8 @@ def edit_section(translation_id: int, key: str):
     if not form.validate_on_submit():
         return _section_page(translation, section, form, 422 if form.is_submitted() else 200)
     try:
-        base = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = form.version.data or ""
+        base = int(version) if version.isdigit() else None
         services.save_section(
             current_user, translation, section, form.body.data or "", base, utcnow()
         )
@@ -201,6 +202,7 @@ def edit_section(translation_id: int, key: str):
                 "compare it with the saved one above, then save again."
             ),
         )
+        assert translated is not None  # a section saved before has a version that moved
         form.version.data = str(translated.version)
         return _section_page(translation, section, form, 422)
     db.session.commit()

@@ -141,6 +141,7 @@ def extend(submission_id: int):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("submissions/extend.html", status=status, submission=submission, form=form)
+    assert form.until.data is not None  # a required field
     until = local_to_utc(form.until.data, submission.consultation.timezone)
     if until <= utcnow():
         add_error(form.until, _("Choose a moment in the future."))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.files.cleaning.limits import MAX_PIXELS, MAX_WEBP_PIXELS
 from app.files.models import StoredFile
 from app.files.services import UploadRefused, store_upload
+from app.forms import add_error
 
 
 def upload_message(reason: str) -> str:
@@ -43,5 +44,5 @@ def store_from_form(form, by, now: datetime) -> StoredFile | None:
     try:
         return store_upload(form.file.data, by, now)
     except UploadRefused as refused:
-        form.file.errors.append(upload_message(refused.reason))
+        add_error(form.file, upload_message(refused.reason))
         return None

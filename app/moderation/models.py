@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 FLAG_REASONS = {
@@ -20,7 +20,7 @@ FLAG_REASONS = {
 }
 
 
-class Flag(db.Model):
+class Flag(Model):
     __tablename__ = "flags"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -54,9 +54,11 @@ run: catalogs static db-upgrade
 worker: catalogs
 	$(FLASK) rq worker
 
+# Static types: mypy checks app/, scripts/ and wsgi.py as configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -86,4 +88,4 @@ translations: install
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -30,7 +30,9 @@ def create_app(config: Config | None = None) -> Flask:
 def register_proxy(app: Flask) -> None:
     count = app.config["TRUSTED_PROXY_COUNT"]
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def register_extensions(app: Flask) -> None:

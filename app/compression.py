@@ -66,7 +66,7 @@ def serve_static(filename: str) -> Response:
     """Flask's static view, with precompressed copies and no Vary: Cookie."""
     folder = current_app.static_folder
     path = safe_join(folder, filename) if folder else None
-    if path is None:
+    if not folder or path is None:
         raise NotFound()
     compressible = filename.endswith(COMPRESSIBLE_SUFFIXES)
     copy = _precompressed_copy(path) if compressible else None

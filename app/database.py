@@ -2,8 +2,9 @@
 
 import logging
 import os
+from typing import cast
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Result, event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -27,6 +28,12 @@ def configure_engine_events() -> None:
         event.listen(engine, "connect", apply_sqlite_pragmas)
     # A forked job worker must not share the parent's database connections.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+
+
+def rowcount(result: Result) -> int:
+    """How many rows an UPDATE or DELETE run by the session changed. Session.execute is typed
+    as returning a Result; for these statements it is a CursorResult, which has the count."""
+    return cast(CursorResult, result).rowcount
 
 
 def checkpoint_after_commit() -> None:

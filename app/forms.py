@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from typing import cast
 
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, stubs 3.2
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import html_params
 
@@ -48,6 +50,12 @@ class Form(FlaskForm):
             return _OurTranslations()
 
 
+def add_error(field: Field, message: str) -> None:
+    """Show a message at a field that was valid but that a service then refused. (validate()
+    leaves a list in field.errors; WTForms' stubs type it as any sequence.)"""
+    cast(list, field.errors).append(message)
+
+
 def required():
     return DataRequired(message=_l("Fill in this field."))
 
@@ -83,7 +91,8 @@ class _KeptMarkup:
     otherwise add an entry per variant for ever."""
 
     def __init__(self, keep: int = 64):
-        self.keep, self._items = keep, OrderedDict()
+        self.keep = keep
+        self._items: OrderedDict[tuple, str] = OrderedDict()
 
     def get_or_make(self, key: tuple, make) -> str:
         found = self._items.get(key)

@@ -49,11 +49,11 @@ def interface_locale(language_code: str) -> str:
 def select_locale() -> str:
     if not has_request_context():  # CLI commands and jobs: English unless forced
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    supported = current_app.config["LANGUAGES"]
+    supported: list[str] = current_app.config["LANGUAGES"]
     # This browser's own choice first: choosing a language on a phone must not change the
     # language of a session open on another device. The account's language is where a new
     # sign-in starts (see start_session) and what e-mails are written in.
-    chosen = session.get("locale")
+    chosen: str | None = session.get("locale")
     if chosen in supported:
         return chosen
     user = current_user if current_user and current_user.is_authenticated else None
@@ -102,7 +102,8 @@ def format_moment(moment: datetime, zone: ZoneInfo, fmt: str, locale: str) -> st
         return babel_dates.format_datetime(moment, fmt, tzinfo=zone, locale=locale)
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     local = aware.astimezone(zone)
-    pattern = babel_dates.get_datetime_format("medium", locale=locale).replace("'", "")
+    # Typed as a DateTimePattern; for a format name it is the pattern's text.
+    pattern = str(babel_dates.get_datetime_format("medium", locale=locale)).replace("'", "")
     return pattern.replace(
         "{0}", babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
     ).replace("{1}", babel_dates.format_date(local.date(), "medium", locale=locale))

@@ -14,10 +14,10 @@ an error from the database (a 500). Two kinds reach SQL unless they are stopped 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Request
-from werkzeug.datastructures import FileStorage, ImmutableMultiDict
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_ID = 2**31 - 1  # the largest value of an `integer` column on PostgreSQL
@@ -63,7 +63,10 @@ class RequestValues(ImmutableMultiDict):
             super().__init__()
             return
         if isinstance(mapping, dict):
-            pairs = mapping.items(multi=True) if hasattr(mapping, "getlist") else mapping.items()
+            if hasattr(mapping, "getlist"):
+                pairs = cast(MultiDict, mapping).items(multi=True)
+            else:
+                pairs = mapping.items()
         else:
             pairs = mapping
         super().__init__([(_clean(key), _clean(value)) for key, value in pairs])

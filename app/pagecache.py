@@ -43,6 +43,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
+from typing import cast
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import get_locale, get_timezone
@@ -132,12 +133,13 @@ class RedisStore:
         self.prefix = f"gcm:pages:{namespace}:"
 
     def get(self, key: str) -> str | None:
-        value = self.redis.get(self.prefix + key)
+        value = cast(bytes | None, self.redis.get(self.prefix + key))  # not decoded by Redis
         return value.decode() if value is not None else None
 
     def lookup(self, key: str, scope: str) -> tuple[str | None, int]:
         """The copy and the scope's generation in one round trip."""
         value, generation = self.redis.mget(self.prefix + key, self.prefix + "generation:" + scope)
+        value = cast(bytes | None, value)  # not decoded by Redis
         return (value.decode() if value is not None else None), int(generation or 0)
 
     def put(self, key: str, value: str, seconds: int) -> None:
@@ -210,6 +212,7 @@ def init_page_cache(app: Flask) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
         return
+    store: MemoryStore | RedisStore
     if app.config["REDIS_URL"] and app.config["PAGE_CACHE_SHARED"]:
         store = RedisStore(app.config["REDIS_URL"], _release(app))
     else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
 
 from flask import abort, request
 from sqlalchemy import Select, func, select
@@ -26,7 +28,7 @@ def requested_page() -> int:
 
 @dataclass
 class RowPage:
-    items: list
+    items: Sequence[Any]
     page: int
     per_page: int
     total: int
@@ -56,7 +58,9 @@ def paginate_rows(query: Select, page: int, per_page: int, total: int | None = N
     """One page of rows; `total` saves the count when the caller knows it already."""
     page = max(page, 1)
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.scalars(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).one()
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(rows, page, per_page, total)
 

@@ -209,7 +209,7 @@ class FailoverStorage(Storage):
                 continue
             try:
                 return getattr(store, method)(*args)
-            except (*_exceptions(store), OSError) as error:
+            except _exceptions(store) + (OSError,) as error:
                 if index == last:
                     raise
                 self._resting_until[index] = time.monotonic() + RETRY_SECONDS

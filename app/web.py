@@ -20,6 +20,7 @@ from flask import (
 from flask_htmx import make_response as htmx_response
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.extensions import htmx
 from app.pagecache import page_cache
@@ -111,7 +112,7 @@ def render_invalid(template: str, fragment: str | None = None, **context) -> Res
     return render(template, fragment, status=422, **context)
 
 
-def go_to(url: str) -> Response:
+def go_to(url: str) -> BaseResponse:
     """After a successful change: HX-Redirect for htmx, 303 See Other otherwise."""
     if htmx:
         return htmx_response("", 204, redirect=url)

@@ -19,6 +19,7 @@ from app.auth import totp
 from app.auth.services import request_email_confirmation, unused_recovery_codes
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.mail import mail_enabled
 from app.timeutil import utcnow
@@ -56,7 +57,7 @@ def profile():
         return _page(422, profile_form=form)
     services.update_profile(
         current_user,
-        display_name=form.display_name.data,
+        display_name=form.display_name.data or "",
         locale=form.locale.data,
         timezone=form.timezone.data,
     )
@@ -90,10 +91,10 @@ def password():
         return _page(422, password_form=form)
     try:
         unlocked = services.change_password(
-            current_user, form.current_password.data, form.password.data, utcnow()
+            current_user, form.current_password.data or "", form.password.data or "", utcnow()
         )
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, password_form=form)
     # Other devices are now signed out; this one stays in with a new session.
     start_session(current_user._get_current_object(), unlocked)
@@ -131,9 +132,9 @@ def two_factor_confirm():
     if not form.validate_on_submit():
         return _two_factor_page(secret, form, 422)
     try:
-        codes = services.confirm_two_factor(current_user, form.code.data, utcnow())
+        codes = services.confirm_two_factor(current_user, form.code.data or "", utcnow())
     except services.WrongCode:
-        form.code.errors.append(_("This code does not work. Check the time on your phone."))
+        add_error(form.code, _("This code does not work. Check the time on your phone."))
         return _two_factor_page(secret, form, 422)
     db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, first_time=False)
@@ -146,9 +147,9 @@ def two_factor_disable():
     if not form.validate_on_submit():
         return _page(422, disable_form=form)
     try:
-        services.disable_two_factor(current_user, form.current_password.data, utcnow())
+        services.disable_two_factor(current_user, form.current_password.data or "", utcnow())
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, disable_form=form)
     except services.SecondFactorRequired:
         flash(_("Your role needs a second factor, so it stays on."), "error")
@@ -166,10 +167,10 @@ def recovery_codes():
         return _page(422, codes_form=form)
     try:
         codes = services.regenerate_recovery_codes(
-            current_user, form.current_password.data, utcnow()
+            current_user, form.current_password.data or "", utcnow()
         )
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, codes_form=form)
     db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, first_time=False)
@@ -208,9 +209,9 @@ def delete():
     if not form.validate_on_submit():
         return _page(422, delete_form=form)
     try:
-        services.delete_account(current_user, form.current_password.data, utcnow())
+        services.delete_account(current_user, form.current_password.data or "", utcnow())
     except services.WrongPassword:
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
         return _page(422, delete_form=form)
     except services.DeletionBlocked as blocked:
         return _page(409, delete_form=form, deletion_reasons=blocked.reasons)

@@ -48,7 +48,13 @@ def passage_counts(compilation_ids: list[int]) -> dict[int, int]:
         .where(PublishedPassage.compilation_id.in_(compilation_ids))
         .group_by(PublishedPassage.compilation_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
+
+
+def published_at(compilation: Compilation) -> str:
+    """When a published version was published (ISO 8601)."""
+    assert compilation.published_at is not None  # only published versions are served
+    return compilation.published_at.isoformat()
 
 
 def compilation_summary(compilation: Compilation, passages: int) -> dict:
@@ -70,7 +76,7 @@ def compilation_summary(compilation: Compilation, passages: int) -> dict:
         "version": compilation.number,
         "language": compilation.language,
         "grouping": compilation.grouping,
-        "published_at": compilation.published_at.isoformat(),
+        "published_at": published_at(compilation),
         "current": passages > 0,
         "passage_count": passages,
         "files": [

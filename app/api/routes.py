@@ -89,7 +89,7 @@ def feed():
     _text(root, "id", data.absolute("api.feed"))
     ElementTree.SubElement(root, "link", rel="self", href=data.absolute("api.feed"))
     ElementTree.SubElement(root, "link", href=data.absolute("reading.index"))
-    latest = found[0].published_at.isoformat() if found else "1970-01-01T00:00:00+00:00"
+    latest = data.published_at(found[0]) if found else "1970-01-01T00:00:00+00:00"
     _text(root, "updated", latest)
     author = ElementTree.SubElement(root, "author")
     _text(author, "name", "GCM consultations")
@@ -105,8 +105,8 @@ def _entry(item: Compilation) -> ElementTree.Element:
     title = data.original_title(consultation)
     _text(entry, "title", f"{title}: compiled input, version {item.number}")
     _text(entry, "id", data.absolute("api.compilation", compilation_id=item.id))
-    _text(entry, "updated", item.published_at.isoformat())
-    _text(entry, "published", item.published_at.isoformat())
+    _text(entry, "updated", data.published_at(item))
+    _text(entry, "published", data.published_at(item))
     author = ElementTree.SubElement(entry, "author")
     _text(author, "name", consultation.review.convening_body)
     href = data.absolute("reading.consultation", slug=consultation.slug)

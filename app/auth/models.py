@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.security import EncryptedText, lookup_hash
 from app.timeutil import utcnow
@@ -33,7 +33,7 @@ ROLE_LABELS = {
 ROLES_REQUIRING_TWO_FACTOR = {Role.FACILITATOR, Role.UN_REVIEWER, Role.ADMIN}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +88,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,7 +100,7 @@ class RecoveryCode(db.Model):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
-class AccountSession(db.Model):
+class AccountSession(Model):
     """One signed-in browser. Its cookie holds a random token; only the token's hash is kept.
 
     Deleting the row signs that browser out on every process at once (sign-out, idle
@@ -122,7 +122,7 @@ class AccountSession(db.Model):
     unlocked_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A single-use link sent by e-mail: a password reset or an e-mail confirmation."""
 
     __tablename__ = "account_tokens"

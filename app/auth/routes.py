@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth import bp, services
 from app.auth.forms import (
@@ -18,6 +19,7 @@ from app.auth.models import User
 from app.auth.sessions import end_session, start_session
 from app.auth.tokens import TokenExpired, TokenInvalid, find_token
 from app.extensions import csrf, db, limiter
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.mail import mail_enabled
 from app.ratelimits import counts_as_failure
@@ -43,14 +45,14 @@ def sign_up():
         return render("auth/sign_up.html", "form", status=status, form=form)
     try:
         user, codes = services.create_account(
-            username=form.username.data,
-            display_name=form.display_name.data,
-            password=form.password.data,
+            username=form.username.data or "",
+            display_name=form.display_name.data or "",
+            password=form.password.data or "",
             locale=session.get("locale"),
             now=utcnow(),
         )
     except services.UsernameTaken:
-        form.username.errors.append(_("This sign-in name is taken. Choose another."))
+        add_error(form.username, _("This sign-in name is taken. Choose another."))
         return render_invalid("auth/sign_up.html", "form", form=form)
     if form.email.data:
         services.request_email_confirmation(user, form.email.data, utcnow())
@@ -68,10 +70,10 @@ def sign_in():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/sign_in.html", "form", status=status, form=form)
-    user = services.authenticate(form.identifier.data, form.password.data, utcnow())
+    user = services.authenticate(form.identifier.data or "", form.password.data or "", utcnow())
     db.session.commit()
     if user is None:
-        form.password.errors.append(_("The name or the password is wrong."))
+        add_error(form.password, _("The name or the password is wrong."))
         return render_invalid("auth/sign_in.html", "form", form=form)
     next_url = safe_next(request.args.get("next"))
     # A focal point's password also opens their private key, for this sign-in only.
@@ -115,9 +117,9 @@ def second_factor():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/second_factor.html", "form", status=status, form=form)
-    if not services.check_second_factor(user, form.code.data, utcnow()):
+    if not services.check_second_factor(user, form.code.data or "", utcnow()):
         db.session.commit()
-        form.code.errors.append(_("This code does not work. Check it and try again."))
+        add_error(form.code, _("This code does not work. Check it and try again."))
         return render_invalid("auth/second_factor.html", "form", form=form)
     next_url = session.get("pending_next") or url_for("main.home")
     start_session(user, seal_keys().take_held_key())
@@ -148,6 +150,7 @@ def quick_exit():
     end_session()
     db.session.commit()
     session.clear()  # not even the language choice: the cookie is removed
+    response: BaseResponse
     if request.method == "POST":
         response = current_app.response_class(status=204)
     else:
@@ -176,7 +179,7 @@ def reset_request():
         return render(
             "auth/reset_request.html", "form", status=status, form=form, mail=mail_enabled()
         )
-    services.request_password_reset(form.email.data)
+    services.request_password_reset(form.email.data or "")
     db.session.commit()
     return render("auth/reset_sent.html")
 
@@ -194,7 +197,7 @@ def reset_with_token(token: str):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("auth/reset_token.html", "form", status=status, form=form, token=token)
-    user = services.reset_with_token(token, form.password.data, utcnow())
+    user = services.reset_with_token(token, form.password.data or "", utcnow())
     locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()
     _say_reset(locked)
@@ -210,11 +213,11 @@ def reset_with_recovery_code():
         return render("auth/reset_recovery.html", "form", status=status, form=form)
     try:
         user = services.reset_with_recovery_code(
-            form.identifier.data, form.code.data, form.password.data, utcnow()
+            form.identifier.data or "", form.code.data or "", form.password.data or "", utcnow()
         )
     except services.ResetRefused:
         db.session.rollback()
-        form.code.errors.append(_("This did not work. Check the name and the code."))
+        add_error(form.code, _("This did not work. Check the name and the code."))
         return render_invalid("auth/reset_recovery.html", "form", form=form)
     locked = seal_keys().password_was_reset(user, utcnow())
     db.session.commit()

@@ -273,7 +273,7 @@ def register_session_rules(app: Flask) -> None:
                 return unauthorized()
             flash(idle_message(), "info")
             return None
-        active = current_app.view_functions.get(request.endpoint) not in _PASSIVE_VIEWS
+        active = current_app.view_functions.get(request.endpoint or "") not in _PASSIVE_VIEWS
         if active and now - account_session.last_seen_at >= TOUCH_EVERY:
             account_session.last_seen_at = now
             db.session.commit()

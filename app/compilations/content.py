@@ -187,7 +187,7 @@ def _places(submission: Submission, anonymity: Anonymity) -> list[str]:
 def _numbered(groups: list[dict], grouping: str) -> list[dict]:
     """Each paragraph with its reference (S-014 ¶3, stable) and a running number `n` in
     document order (a convenience for this file only)."""
-    running, memo = 0, {}
+    running, memo = 0, dict[tuple, str]()
     for group in groups:
         for item in group["items"]:
             numbered = []
@@ -212,6 +212,7 @@ def _context(item: dict, grouping: str, memo: dict) -> str:
     """What a text answers, shown with it: its question (when grouped otherwise), its
     objectives (when grouped by question), its contribution types and its language.
     (`memo` keeps each translated line once: there are few distinct ones.)"""
+    key: tuple
     if grouping != "question":
         key = ("q", item["section"], item["question"])
     else:
@@ -381,7 +382,7 @@ def _figures(consultation: Consultation, included: list[Submission], anonymity: 
 
 def _annex(included: list[Submission], edition: str) -> dict:
     """Names only of organizations credited by name; the others are described, not listed."""
-    contributors, endorsers = set(), set()
+    contributors, endorsers = set[str](), set[str]()
     for submission in included:
         if submission.effective_attribution() == "named":
             contributors.update(org.name for org in writers(submission))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 EDITIONS = ("public", "restricted")
@@ -16,7 +16,7 @@ FORMATS = ("pdf", "docx", "json", "csv")
 GROUPINGS = ("question", "objective", "cluster")
 
 
-class Compilation(db.Model):
+class Compilation(Model):
     """Only a finished build becomes a row: a failed or killed job leaves nothing visible."""
 
     __tablename__ = "compilations"
@@ -50,7 +50,7 @@ class Compilation(db.Model):
         return next((f for f in self.files if f.edition == edition and f.format == fmt), None)
 
 
-class CompilationFile(db.Model):
+class CompilationFile(Model):
     __tablename__ = "compilation_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class CompilationFile(db.Model):
     compilation: Mapped[Compilation] = relationship(back_populates="files")
 
 
-class DownloadRecord(db.Model):
+class DownloadRecord(Model):
     """Every download of a restricted file: when, and by which role (shown to the leads)."""
 
     __tablename__ = "compilation_downloads"

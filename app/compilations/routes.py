@@ -216,9 +216,9 @@ def unpublish(compilation_id: int):
 def _consultation_of(compilation: Compilation, action: str):
     from app.consultations.models import Consultation
 
-    slug = db.session.scalar(
+    slug = db.session.scalars(
         select(Consultation.slug).where(Consultation.id == compilation.consultation_id)
-    )
+    ).one()
     return load_consultation(slug, action)
 
 

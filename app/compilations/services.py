@@ -120,7 +120,7 @@ def compile_job(
     # Retried after it had finished (e.g. the worker died while reporting): nothing to do.
     if db.session.scalar(select(Compilation.id).where(Compilation.job_id == record_id)):
         return
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = db.session.get_one(Consultation, consultation_id)
     try:
         build_compilation(
             consultation,
@@ -350,7 +350,7 @@ def publish(user, compilation: Compilation, now: datetime, *, close_drafting: bo
     from app.reading.publishing import refresh_published_passages
 
     compilation.published_at = now
-    consultation = db.session.get(Consultation, compilation.consultation_id)
+    consultation = db.session.get_one(Consultation, compilation.consultation_id)
     if close_drafting:
         consultation.compiled_at = consultation.compiled_at or now
     db.session.flush()

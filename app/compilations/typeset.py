@@ -88,6 +88,7 @@ class Typesetting:
             neutralise(raw.read_bytes(), self.building / f"{edition}.pdf", self.title)
 
     def _wait(self, edition: str) -> None:
+        assert self.running is not None  # launched before: by __init__, or for the one before
         _, errors = self.running.communicate()
         code, self.running = self.running.returncode, None
         if code != 0:
@@ -97,11 +98,10 @@ class Typesetting:
     def __enter__(self) -> Typesetting:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:  # an error goes on up
         if self.running is not None:
             self.running.kill()
             self.running.wait()
-        return False
 
 
 def _die_with_parent(parent: int) -> None:

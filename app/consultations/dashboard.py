@@ -60,7 +60,7 @@ def section_counts_by_objective(consultation: Consultation) -> dict[int, int]:
         )
         .group_by(SectionObjective.number)
     )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 PAGE_SIZE = 50
@@ -108,7 +108,7 @@ def submission_counts(consultation: Consultation) -> dict[str, int]:
         .where(Submission.consultation_id == consultation.id)
         .group_by(Submission.state)
     )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 def upcoming_deadlines(consultation: Consultation, now: datetime) -> list[tuple[str, datetime]]:

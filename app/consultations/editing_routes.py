@@ -77,17 +77,19 @@ def _review_options():
 def _settings(form: ConsultationForm) -> dict:
     zone = form.timezone.data
     meeting = form.review_meeting_at.data
+    opens_at, deadline_at = form.opens_at.data, form.deadline_at.data
+    assert opens_at is not None and deadline_at is not None  # required fields
     return {
         "title": form.title.data,
         "description": form.description.data,
         "original_language": form.original_language.data,
-        "objectives": [int(n) for n in form.objectives.data],
+        "objectives": [int(n) for n in form.objectives.data or []],
         "principles": form.principles.data,
         "accepted_languages": form.accepted_languages.data,
         "invitation_only": form.invitation_only.data == "yes",
         "timezone": zone,
-        "opens_at": local_to_utc(form.opens_at.data, zone),
-        "deadline_at": local_to_utc(form.deadline_at.data, zone),
+        "opens_at": local_to_utc(opens_at, zone),
+        "deadline_at": local_to_utc(deadline_at, zone),
         "review_meeting_at": local_to_utc(meeting, zone) if meeting else None,
     }
 
@@ -200,7 +202,7 @@ def translation(slug: str):
     if not form.validate_on_submit():
         return _edit_page(consultation, _filled_form(consultation), 422, translation_form=form)
     services.set_translation(
-        consultation, form.language.data, form.title.data, form.description.data
+        consultation, form.language.data, form.title.data or "", form.description.data or ""
     )
     db.session.commit()
     flash(_("The translation is saved."), "success")
@@ -255,12 +257,14 @@ def add_question(slug: str):
     form = QuestionForm()
     if not form.validate_on_submit():
         return _edit_page(consultation, _filled_form(consultation), 422, question_form=form)
+    word_limit = form.word_limit.data
+    assert word_limit is not None  # a required field
     services.add_question(
         consultation,
-        form.text.data,
-        form.help.data,
-        [int(n) for n in form.objectives.data],
-        form.word_limit.data,
+        form.text.data or "",
+        form.help.data or "",
+        [int(n) for n in form.objectives.data or []],
+        word_limit,
     )
     db.session.commit()
     flash(_("The question is added."), "success")
@@ -291,13 +295,15 @@ def edit_question(slug: str, question_id: int):
             question=question,
             language=language,
         )
+    word_limit = form.word_limit.data
+    assert word_limit is not None  # a required field
     services.update_question(
         question,
         language,
-        form.text.data,
-        form.help.data,
-        [int(n) for n in form.objectives.data],
-        form.word_limit.data,
+        form.text.data or "",
+        form.help.data or "",
+        [int(n) for n in form.objectives.data or []],
+        word_limit,
     )
     db.session.commit()
     flash(_("The question is saved."), "success")

@@ -344,7 +344,7 @@ class ListFilterForm(Form):
             (str(o.number), o.short_label) for o in gcm.objectives()
         )
         self.state.choices = everything + options(
-            (state.value, label) for state, label in STATE_LABELS.items() if state != "draft"
+            (str(state), label) for state, label in STATE_LABELS.items() if state != "draft"
         )
         self.language.choices = everything + options(language_choices())
 

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.i18n import content_language
 from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
@@ -25,7 +25,7 @@ class ConsultationState(StrEnum):
     COMPILED = "compiled"
 
 
-STATE_LABELS = {
+STATE_LABELS: dict[str, Any] = {
     ConsultationState.DRAFT: _l("Not published"),
     ConsultationState.UPCOMING: _l("Upcoming"),
     ConsultationState.OPEN: _l("Open for drafting"),
@@ -45,7 +45,7 @@ UN_REGIONS = {
 }
 
 
-class Review(db.Model):
+class Review(Model):
     """The review process a consultation feeds: local, national, regional or global."""
 
     __tablename__ = "reviews"
@@ -60,7 +60,7 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     __tablename__ = "consultations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,7 +172,7 @@ class Consultation(db.Model):
         )
 
 
-class ConsultationObjective(db.Model):
+class ConsultationObjective(Model):
     __tablename__ = "consultation_objectives"
 
     consultation_id: Mapped[int] = mapped_column(
@@ -181,7 +181,7 @@ class ConsultationObjective(db.Model):
     number: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
-class ConsultationLanguage(db.Model):
+class ConsultationLanguage(Model):
     __tablename__ = "consultation_languages"
 
     consultation_id: Mapped[int] = mapped_column(
@@ -190,7 +190,7 @@ class ConsultationLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
-class GuidingQuestion(db.Model):
+class GuidingQuestion(Model):
     """A question of a consultation; each becomes a section of every submission."""
 
     __tablename__ = "guiding_questions"
@@ -223,7 +223,7 @@ class GuidingQuestion(db.Model):
         return self.texts.get(original, {}), original
 
 
-class ConsultationStaff(db.Model):
+class ConsultationStaff(Model):
     """A facilitator or UN reviewer assigned to a consultation by an admin."""
 
     __tablename__ = "consultation_staff"
@@ -239,7 +239,7 @@ class ConsultationStaff(db.Model):
     user = relationship("User")
 
 
-class Participation(db.Model):
+class Participation(Model):
     """An organization taking part in a consultation, or invited to."""
 
     __tablename__ = "participations"
@@ -264,7 +264,7 @@ class Participation(db.Model):
         return self.state == "joined"
 
 
-class ConsultationInvitationLink(db.Model):
+class ConsultationInvitationLink(Model):
     """A single-use link a facilitator shares with an organization they cannot see
     (an unlisted one): whoever owns an organization can join it with the link."""
 
@@ -285,7 +285,7 @@ class ConsultationInvitationLink(db.Model):
     consultation: Mapped[Consultation] = relationship()
 
 
-class DeadlineReminder(db.Model):
+class DeadlineReminder(Model):
     """Which reminder went to which organization, so each is sent once."""
 
     __tablename__ = "deadline_reminders"
@@ -304,7 +304,7 @@ class DeadlineReminder(db.Model):
     emailed_at: Mapped[datetime | None]
 
 
-class ConsultationDocument(db.Model):
+class ConsultationDocument(Model):
     """A background document a facilitator attaches to a consultation."""
 
     __tablename__ = "consultation_documents"
@@ -320,7 +320,7 @@ class ConsultationDocument(db.Model):
     file = relationship("StoredFile")
 
 
-class PhaseNotice(db.Model):
+class PhaseNotice(Model):
     """A phase notice that went out for a consultation, so each goes out once: keyed by kind
     and a value (the deadline for "deadline" and "closed", the compilation or outcome document
     for "compiled" and "outcome"; empty for "opened")."""

@@ -9,6 +9,7 @@ from app.consultations import bp, queries, services
 from app.consultations.forms import JoinForm
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.inputs import id_from
 from app.organizations.loading import load_organization
@@ -123,7 +124,7 @@ def invitation_link(token: str):
         org = load_organization(form.organization_id.data)
         if not may(current_user, "consultation.join", (consultation, org)):
             # Said next to the field, with the refusal's status (never a 200 that did nothing).
-            form.organization_id.errors.append(_("This organization cannot join with this link."))
+            add_error(form.organization_id, _("This organization cannot join with this link."))
             return render(
                 "consultations/invitation_link.html",
                 status=403,

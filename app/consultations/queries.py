@@ -83,7 +83,7 @@ def language_codes(consultation_ids: list[int]) -> dict[int, list[str]]:
 
 def known_areas() -> list[tuple[str, str]]:
     """Every (area kind, area) that some review uses, for the area filter."""
-    return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).all())
+    return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).tuples().all())
 
 
 def consultation_row(slug: str) -> Consultation | None:
@@ -96,7 +96,7 @@ def consultation_row(slug: str) -> Consultation | None:
     return db.session.execute(query).unique().scalar_one_or_none()
 
 
-def consultation_for_dashboard(slug: str) -> Consultation | None:
+def consultation_for_dashboard(slug: str) -> Consultation:
     """The consultation with its objectives, read again even when this request loaded it
     already, so a kept dashboard is never rendered from an older read."""
     query = (
@@ -105,7 +105,7 @@ def consultation_for_dashboard(slug: str) -> Consultation | None:
         .options(selectinload(Consultation.objective_rows))
         .execution_options(populate_existing=True)
     )
-    return db.session.scalar(query)
+    return db.session.scalars(query).one()
 
 
 def consultation_for_page(slug: str) -> Consultation | None:
@@ -147,8 +147,8 @@ def participant_counts(consultation: Consultation) -> tuple[int, int]:
     """(listed and verified, all others) among the organizations taking part."""
     public = _public(_joined_organizations(consultation))
     every = _joined_organizations(consultation)
-    shown = db.session.scalar(select(func.count()).select_from(public.subquery()))
-    total = db.session.scalar(select(func.count()).select_from(every.subquery()))
+    shown = db.session.scalars(select(func.count()).select_from(public.subquery())).one()
+    total = db.session.scalars(select(func.count()).select_from(every.subquery())).one()
     return shown, total - shown
 
 

@@ -11,6 +11,7 @@ from app.consultations import bp, services
 from app.consultations.forms import StaffForm
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -23,19 +24,21 @@ def staff(slug: str):
     form = StaffForm()
     if not form.validate_on_submit():
         return _page(consultation, form, 422 if form.is_submitted() else 200)
-    person = find_account(form.identifier.data)
+    person = find_account(form.identifier.data or "")
     if form.role.data == "focal-point":
         return _propose_focal_point(consultation, form, person)
     try:
         services.assign_staff(current_user, consultation, person, form.role.data, utcnow())
     except services.NotEligibleForStaff:
-        form.identifier.errors.append(
+        add_error(
+            form.identifier,
             _(
                 "No account with this name has that role. Give the role first, by the command "
                 "line or the admin area."
-            )
+            ),
         )
         return _page(consultation, form, 422)
+    assert person is not None  # refused above: NotEligibleForStaff
     db.session.commit()
     flash(_("%(name)s is assigned.", name=person.display_name), "success")
     return go_to(url_for("consultations.staff", slug=slug))
@@ -48,7 +51,7 @@ def _propose_focal_point(consultation, form, person):
 
     error = propose_or_explain(current_user, person, consultation, utcnow())
     if error is not None:
-        form.identifier.errors.append(error)
+        add_error(form.identifier, error)
         return _page(consultation, form, 422)
     db.session.commit()
     flash(

@@ -66,4 +66,4 @@ def objective_short(number: int) -> str:
 def submission_states() -> list[tuple[str, str]]:
     from app.submissions.states import SUBMISSION_STATE_LABELS
 
-    return [(state.value, str(label)) for state, label in SUBMISSION_STATE_LABELS.items()]
+    return [(str(state), str(label)) for state, label in SUBMISSION_STATE_LABELS.items()]

@@ -7,6 +7,7 @@ from datetime import datetime
 from app.files.cleaning.limits import MAX_PIXELS, MAX_WEBP_PIXELS
 from app.files.models import StoredFile
 from app.files.services import UploadRefused, store_upload
+from app.forms import add_error
 from app.i18n import gettext as _
 
 
@@ -42,5 +43,5 @@ def store_from_form(form, by, now: datetime) -> StoredFile | None:
     try:
         return store_upload(form.file.data, by, now)
     except UploadRefused as refused:
-        form.file.errors.append(upload_message(refused.reason))
+        add_error(form.file, upload_message(refused.reason))
         return None

@@ -295,7 +295,12 @@ def _rq_lost(queue, record_id: str) -> bool:
     )
     if worker is None:
         return True
-    return worker.hostname == socket.gethostname() and not _pid_alive(worker.pid)
+    # A worker that gave no process id cannot be asked, like another machine's.
+    return (
+        worker.hostname == socket.gethostname()
+        and worker.pid is not None
+        and not _pid_alive(worker.pid)
+    )
 
 
 def recover_lost(kind: str | None = None, subject_id: int | None = None) -> list[str]:
@@ -336,7 +341,7 @@ def _dispatch_after_commit(session: Session) -> None:
     pending = session.info.pop("jobs_to_dispatch", None)
     if not pending:
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     for record_id in pending:
         _dispatch(app, record_id)
 

@@ -26,6 +26,7 @@ from flask_babel import force_locale
 from jinja2_fragments.flask import render_block
 from sqlalchemy import delete, func, select
 
+from app.database import rowcount
 from app.extensions import db
 from app.i18n import gettext as _
 from app.jobs import enqueue, job
@@ -180,9 +181,9 @@ def outbox_summary() -> dict[str, Any]:
 
 
 def failed_count() -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.failed_at.is_not(None))
-    )
+    ).one()
 
 
 def retry_failed(now: datetime) -> int:
@@ -199,7 +200,7 @@ def retry_failed(now: datetime) -> int:
 
 def discard_failed() -> int:
     result = db.session.execute(delete(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)))
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def _build_message(message: OutboxMessage) -> EmailMessage:
@@ -263,6 +264,7 @@ def _send_smtp(email: EmailMessage) -> None:
     config = current_app.config
     context = ssl.create_default_context()
     timeout = config["MAIL_TIMEOUT"]
+    client: smtplib.SMTP
     if config["MAIL_USE_SSL"]:
         client = smtplib.SMTP_SSL(
             config["MAIL_SERVER"], config["MAIL_PORT"], context=context, timeout=timeout

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
 
@@ -20,7 +20,7 @@ FLAG_REASONS = {
 }
 
 
-class Flag(db.Model):
+class Flag(Model):
     __tablename__ = "flags"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 from sqlalchemy import select
@@ -18,6 +19,10 @@ from app.audit.services import record_event
 from app.extensions import db
 from app.moderation.models import Flag
 from app.notifications.services import notify, notify_all
+
+if TYPE_CHECKING:
+    from app.consultations.models import Consultation
+    from app.sessions.models import ConsultationSession
 
 KINDS = ("comment", "contribution")
 ACTIONS = (
@@ -39,8 +44,9 @@ class AlreadyFlagged(Exception):
 @dataclass
 class Target:
     kind: str
-    obj: object
-    consultation: object
+    # A Comment or a Contribution, as kind says (a union would not follow kind).
+    obj: Any
+    consultation: Consultation
 
     @property
     def id(self) -> int:
@@ -64,10 +70,10 @@ class Target:
     def hidden_reason(self) -> str | None:
         return self.obj.hidden_reason
 
-    def obj_session(self):
+    def obj_session(self) -> ConsultationSession:
         from app.sessions.models import ConsultationSession
 
-        return db.session.get(ConsultationSession, self.obj.session_id)
+        return db.session.get_one(ConsultationSession, self.obj.session_id)
 
     def url(self) -> str:
         if self.kind == "comment":
@@ -90,14 +96,13 @@ def load_target(kind: str, target_id: int) -> Target | None:
             return None
         return Target(kind, comment, comment.section.submission.consultation)
     if kind == "contribution":
-        from app.sessions.models import Contribution
+        from app.sessions.models import ConsultationSession, Contribution
 
         contribution = db.session.get(Contribution, target_id)
         if contribution is None:
             return None
-        target = Target(kind, contribution, None)
-        target.consultation = target.obj_session().consultation
-        return target
+        session = db.session.get_one(ConsultationSession, contribution.session_id)
+        return Target(kind, contribution, session.consultation)
     return None
 
 

@@ -247,7 +247,7 @@ def _names_of(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def describe(notification: Notification, names: dict[int, str] | None = None) -> str:

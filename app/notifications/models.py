@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something a person should know. The text is made at display time, in their language."""
 
     __tablename__ = "notifications"

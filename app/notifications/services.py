@@ -69,11 +69,11 @@ def forget_person(user_id: int) -> None:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )
-    )
+    ).one()
 
 
 def mark_read(notification: Notification, now: datetime) -> None:

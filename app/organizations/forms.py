@@ -27,11 +27,11 @@ from app.reference import country_choices, language_choices
 
 
 def kind_choices():
-    return options((kind.value, label) for kind, label in KIND_LABELS.items())
+    return options((str(kind), label) for kind, label in KIND_LABELS.items())
 
 
 def role_choices():
-    return options((role.value, label) for role, label in MEMBER_ROLE_LABELS.items())
+    return options((str(role), label) for role, label in MEMBER_ROLE_LABELS.items())
 
 
 def _all():
@@ -192,7 +192,7 @@ class VerificationFilterForm(Form):
 
         super().__init__(*args, **kwargs)
         self.state.choices = _all() + options(
-            (state.value, label) for state, label in VERIFICATION_LABELS.items()
+            (str(state), label) for state, label in VERIFICATION_LABELS.items()
         )
         self.kind.choices = _all() + kind_choices()
         self.country.choices = _all() + options(country_choices())

@@ -94,8 +94,10 @@ def remove_member(org_id: int, member_id: int):
 @login_required
 def leave(org_id: int):
     org = load_organization(org_id, "organization.leave")
+    membership = org.membership_of(current_user)
+    assert membership is not None  # organization.leave is for members only
     try:
-        services.leave_organization(current_user, org.membership_of(current_user), utcnow())
+        services.leave_organization(current_user, membership, utcnow())
     except services.LastOwner:
         flash(_("You are the last owner. Make someone else owner before you leave."), "error")
         return go_to(url_for("organizations.members", org_id=org.id))
@@ -160,7 +162,7 @@ def request_to_join(org_id: int):
             "organizations/profile.html", status=422, org=org, join_form=form, request_pending=False
         )
     try:
-        services.request_to_join(current_user, org, form.message.data, utcnow())
+        services.request_to_join(current_user, org, form.message.data or "", utcnow())
     except services.RequestPending:
         flash(_("Your request is already waiting for an answer."), "info")
         return go_to(url_for("organizations.profile", org_id=org.id))

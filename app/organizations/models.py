@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.security import EncryptedText
 from app.timeutil import utcnow
@@ -26,7 +27,7 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, Any] = {
     OrgKind.MIGRANT_LED: _l("Migrant-led association"),
     OrgKind.NGO: _l("Non-governmental organization"),
     OrgKind.TRADE_UNION: _l("Trade union"),
@@ -44,7 +45,7 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
-VERIFICATION_LABELS = {
+VERIFICATION_LABELS: dict[str, Any] = {
     Verification.PENDING: _l("Waiting for verification"),
     Verification.VERIFIED: _l("Verified"),
     Verification.REJECTED: _l("Not verified"),
@@ -57,14 +58,14 @@ class MemberRole(StrEnum):
     VIEWER = "viewer"
 
 
-MEMBER_ROLE_LABELS = {
+MEMBER_ROLE_LABELS: dict[str, Any] = {
     MemberRole.OWNER: _l("Owner"),
     MemberRole.EDITOR: _l("Editor"),
     MemberRole.VIEWER: _l("Viewer"),
 }
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +118,7 @@ class Organization(db.Model):
         return f"<Organization {self.id}>"
 
 
-class OrganizationCountry(db.Model):
+class OrganizationCountry(Model):
     __tablename__ = "organization_countries"
 
     organization_id: Mapped[int] = mapped_column(
@@ -126,7 +127,7 @@ class OrganizationCountry(db.Model):
     code: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
 
 
-class OrganizationLanguage(db.Model):
+class OrganizationLanguage(Model):
     __tablename__ = "organization_languages"
 
     organization_id: Mapped[int] = mapped_column(
@@ -135,7 +136,7 @@ class OrganizationLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
 
@@ -151,7 +152,7 @@ class Membership(db.Model):
     user = relationship("User")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use link to join an organization; only a hash of the token is kept."""
 
     __tablename__ = "invitations"
@@ -175,7 +176,7 @@ class Invitation(db.Model):
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
 
-class JoinRequest(db.Model):
+class JoinRequest(Model):
     __tablename__ = "join_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -263,9 +263,9 @@ def invitation_language(org: Organization, sender: User) -> str:
     """For someone without an account: the organization's own language where it works (the
     first it lists besides English, else the one of a country it works in), else English if
     it lists it, else the sender's language."""
-    offered = current_app.config["LANGUAGES"]
+    offered: list[str] = current_app.config["LANGUAGES"]
     listed = [code for code in org.languages if code in offered]
-    regional = [COUNTRY_LANGUAGES.get(country) for country in org.countries]
+    regional = [COUNTRY_LANGUAGES[c] for c in org.countries if c in COUNTRY_LANGUAGES]
     for code in [*(c for c in listed if c != "en"), *(c for c in regional if c in offered)]:
         return code
     if listed:

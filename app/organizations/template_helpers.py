@@ -21,4 +21,4 @@ def verification_label(state: str) -> str:
 
 @bp.app_template_global()
 def role_options() -> list[tuple[str, str]]:
-    return [(role.value, str(label)) for role, label in MEMBER_ROLE_LABELS.items()]
+    return [(str(role), str(label)) for role, label in MEMBER_ROLE_LABELS.items()]

@@ -59,9 +59,9 @@ def reject(org_id: int, decision: str):
             "organizations/decision.html", status=422, org=org, form=form, decision=decision
         )
     if decision == "reject":
-        services.reject_organization(current_user, org, form.reason.data, utcnow())
+        services.reject_organization(current_user, org, form.reason.data or "", utcnow())
     else:
-        services.revoke_verification(current_user, org, form.reason.data, utcnow())
+        services.revoke_verification(current_user, org, form.reason.data or "", utcnow())
     db.session.commit()
     flash(_("Your decision on %(org)s is saved. Its owners are told.", org=org.name), "success")
     return go_to(url_for("organizations.verification_queue"))

@@ -43,7 +43,7 @@ class OutcomeDocumentForm(Form):
     )
 
     def validate_file(self, field) -> None:
-        has_file = field.data is not None and getattr(field.data, "filename", "")
+        has_file = field.data is not None and bool(getattr(field.data, "filename", ""))
         if not has_file and not self.link.data:
             raise ValidationError(_l("Give the web address of the document, or attach it."))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
 
@@ -20,7 +20,7 @@ UPTAKE_LABELS = {
 }
 
 
-class OutcomeDocument(db.Model):
+class OutcomeDocument(Model):
     """A report or outcome document of the review a consultation fed: a link or a file."""
 
     __tablename__ = "outcome_documents"
@@ -41,7 +41,7 @@ class OutcomeDocument(db.Model):
     file = relationship("StoredFile")
 
 
-class Uptake(db.Model):
+class Uptake(Model):
     """How the review took up a submission as a whole (paragraph None) or one paragraph."""
 
     __tablename__ = "uptakes"

@@ -9,6 +9,7 @@ from app.consultations.loading import load_consultation
 from app.extensions import db
 from app.files.services import download
 from app.files.uploads import store_from_form
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.outcomes import bp, exports, services
 from app.outcomes.forms import OutcomeDocumentForm, UptakeForm
@@ -112,7 +113,7 @@ def uptake(submission_id: int):
                 document=next((d for d in documents if str(d.id) == form.document_id.data), None),
             )
         except services.NoSuchParagraph:
-            form.paragraph.errors.append(_("This submission has no paragraph with this number."))
+            add_error(form.paragraph, _("This submission has no paragraph with this number."))
         else:
             db.session.commit()
             flash(_("What the review did with it is recorded."), "success")

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import DDL, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 
 FTS_TABLE = "published_passages_fts"
 TRIGRAM_INDEX = "ix_published_passages_text_trigram"
@@ -53,7 +53,7 @@ POSTGRES_DDL = (
 
 def is_search_index(name: str | None) -> bool:
     """The FTS5 table (and its shadow tables) and the trigram index: made by DDL."""
-    return bool(name) and (name.startswith(FTS_TABLE) or name == TRIGRAM_INDEX)
+    return name is not None and (name.startswith(FTS_TABLE) or name == TRIGRAM_INDEX)
 
 
 def include_in_schema_comparison(name, _type, _parent_names) -> bool:
@@ -62,7 +62,7 @@ def include_in_schema_comparison(name, _type, _parent_names) -> bool:
     return not is_search_index(name)
 
 
-class PublishedPassage(db.Model):
+class PublishedPassage(Model):
     """One paragraph of a published public edition, as that edition prints it."""
 
     __tablename__ = "published_passages"
@@ -117,7 +117,7 @@ class PublishedPassage(db.Model):
         return f"{anchor}-{self.language}" if self.translated_from else anchor
 
 
-class PassageObjective(db.Model):
+class PassageObjective(Model):
     __tablename__ = "published_passage_objectives"
 
     passage_id: Mapped[int] = mapped_column(
@@ -126,7 +126,7 @@ class PassageObjective(db.Model):
     number: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
-class PassagePlace(db.Model):
+class PassagePlace(Model):
     """A country (ISO code) or broad area (M49 code) as the passage's credit line tells it."""
 
     __tablename__ = "published_passage_places"

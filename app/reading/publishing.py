@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.compilations.models import Compilation
+from app.database import rowcount
 from app.extensions import db
 from app.i18n import text_direction
 from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
@@ -39,9 +40,11 @@ def current_publication(consultation_id: int) -> Compilation | None:
 def refresh_published_passages(consultation_id: int) -> int:
     """Replace the consultation's passages with those of its latest published version (none
     when no version is published any more); returns how many there are now."""
-    removed = db.session.execute(
-        delete(PublishedPassage).where(PublishedPassage.consultation_id == consultation_id)
-    ).rowcount
+    removed = rowcount(
+        db.session.execute(
+            delete(PublishedPassage).where(PublishedPassage.consultation_id == consultation_id)
+        )
+    )
     compilation = current_publication(consultation_id)
     passages = passages_of(compilation) if compilation else []
     db.session.add_all(passages)

@@ -45,7 +45,9 @@ def published_consultations() -> list[tuple[Consultation, int]]:
             select(PublishedPassage.consultation_id, func.count()).group_by(
                 PublishedPassage.consultation_id
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     if not counts:
         return []
@@ -63,7 +65,7 @@ def objective_counts() -> dict[int, int]:
         .where(PassageObjective.passage_id.in_(_public()))
         .group_by(PassageObjective.number)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def place_counts() -> list[tuple[str, str, int]]:

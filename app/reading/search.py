@@ -90,13 +90,13 @@ def _with_text(query: Select, words: list[str]) -> Select:
         if any(len(t) >= TRIGRAM for t in words):
             # Matched first, apart (a materialized CTE), so that the trigram index finds
             # them rather than a walk through every passage in date order.
-            matched = (
+            matches = (
                 select(PublishedPassage.id)
                 .where(and_(*conditions))
                 .cte("matched")
                 .prefix_with("MATERIALIZED")
             )
-            return query.where(PublishedPassage.id.in_(select(matched.c.id)))
+            return query.where(PublishedPassage.id.in_(select(matches.c.id)))
     return query.where(and_(*conditions)) if conditions else query
 
 

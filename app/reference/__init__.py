@@ -55,7 +55,11 @@ LANGUAGE_CODES = [
 def country_codes() -> tuple[str, ...]:
     territories = Locale("en").territories
     return tuple(
-        sorted(c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES)
+        sorted(
+            c
+            for c in territories
+            if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+        )
     )
 
 

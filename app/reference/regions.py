@@ -46,7 +46,7 @@ _SUBREGION_TO_CONTINENT = {sub: cont for cont, subs in CONTINENTS.items() for su
 
 def coarse_area_code(countries) -> str | None:
     """The smallest M49 region holding all the countries, at most a continent."""
-    subregions = {_COUNTRY_TO_SUBREGION.get(c) for c in countries} - {None}
+    subregions = {_COUNTRY_TO_SUBREGION[c] for c in countries if c in _COUNTRY_TO_SUBREGION}
     if not subregions:
         return None
     if len(subregions) == 1:

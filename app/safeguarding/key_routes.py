@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.account.services import WrongPassword, confirm_password
 from app.extensions import db, limiter
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.policy import require
 from app.safeguarding import bp, keys, nominations
@@ -34,7 +35,7 @@ def _password_ok(form) -> bool:
     try:
         confirm_password(_me(), form.password.data)
     except WrongPassword:
-        form.password.errors.append(_("This is not your current password."))
+        add_error(form.password, _("This is not your current password."))
         return False
     return True
 
@@ -125,7 +126,7 @@ def key():
     if not form.validate_on_submit() or not _password_ok(form):
         return _key_page(422, create_form=form)
     try:
-        _row, recovery_key, _private = keys.create_key(_me(), form.password.data, utcnow())
+        _row, recovery_key, _private = keys.create_key(_me(), form.password.data or "", utcnow())
     except keys.AlreadyEnrolled:
         return go_to(url_for("safeguarding.key"))
     db.session.commit()
@@ -151,10 +152,11 @@ def confirm_key():
     if not form.validate_on_submit():
         return _recovery_page(None, form, 422)
     try:
-        private_key = keys.confirm_key(_me(), form.recovery_key.data, utcnow())
+        private_key = keys.confirm_key(_me(), form.recovery_key.data or "", utcnow())
     except CannotOpen:
-        form.recovery_key.errors.append(
-            _("This is not the recovery key we showed you. Check it and try again.")
+        add_error(
+            form.recovery_key,
+            _("This is not the recovery key we showed you. Check it and try again."),
         )
         return _recovery_page(None, form, 422)
     keys.remember_unlocked(private_key)
@@ -178,10 +180,10 @@ def restore_key():
         return _key_page(422, restore_form=form)
     try:
         private_key = keys.restore_with_recovery_key(
-            _me(), form.recovery_key.data, form.password.data, utcnow()
+            _me(), form.recovery_key.data or "", form.password.data or "", utcnow()
         )
     except CannotOpen:
-        form.recovery_key.errors.append(_("This recovery key does not open your key."))
+        add_error(form.recovery_key, _("This recovery key does not open your key."))
         return _key_page(422, restore_form=form)
     keys.remember_unlocked(private_key)
     db.session.commit()
@@ -200,7 +202,7 @@ def replace_key():
     if not form.validate_on_submit() or not _password_ok(form):
         return _key_page(422, replace_form=form)
     _row, recovery_key, _private = keys.create_key(
-        _me(), form.password.data, utcnow(), replace=True
+        _me(), form.password.data or "", utcnow(), replace=True
     )
     db.session.commit()
     return _recovery_page(recovery_key)
@@ -217,10 +219,10 @@ def unlock():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("safeguarding/unlock.html", status=status, form=form, next_url=next_url)
-    private_key = keys.open_with_password(_me(), form.password.data)
+    private_key = keys.open_with_password(_me(), form.password.data or "")
     if private_key is None or not _password_ok(form):
         if not form.password.errors:
-            form.password.errors.append(_("This password does not open your key."))
+            add_error(form.password, _("This password does not open your key."))
         return render("safeguarding/unlock.html", status=422, form=form, next_url=next_url)
     keys.remember_unlocked(private_key)
     db.session.commit()

@@ -143,7 +143,9 @@ def rewrap_for_new_password(user: User, current: str, new: str) -> PrivateKey | 
     """A password change: the key follows the password. Returns it for the new session."""
     private_key = open_with_password(user, current)
     if private_key is not None:
-        _wrap_with_password(key_of(user), private_key, new)
+        key = key_of(user)
+        assert key is not None  # it opened with the password
+        _wrap_with_password(key, private_key, new)
     return private_key
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_pgettext
 from app.security import EncryptedText
 from app.timeutil import utcnow
@@ -22,7 +22,7 @@ STATUS_LABELS = {
 }
 
 
-class SafetyReport(db.Model):
+class SafetyReport(Model):
     __tablename__ = "safety_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +68,7 @@ class SafetyReport(db.Model):
         return next((e for e in self.envelopes if e.user_id == user_id), None)
 
 
-class InstanceFocalPoint(db.Model):
+class InstanceFocalPoint(Model):
     """A focal point for general reports (those not tied to a consultation)."""
 
     __tablename__ = "instance_focal_points"
@@ -79,7 +79,7 @@ class InstanceFocalPoint(db.Model):
     user = relationship("User")
 
 
-class SafetyMessage(db.Model):
+class SafetyMessage(Model):
     """A message between the reporter and the focal points about one report, encrypted."""
 
     __tablename__ = "safety_messages"
@@ -97,7 +97,7 @@ class SafetyMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReportEnvelope(db.Model):
+class ReportEnvelope(Model):
     """A report's content key, sealed to one focal point's public key."""
 
     __tablename__ = "report_envelopes"
@@ -114,7 +114,7 @@ class ReportEnvelope(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class FocalPointKey(db.Model):
+class FocalPointKey(Model):
     """A focal point's key pair. The private key is kept only wrapped: under a key derived
     from their password, and under one derived from their recovery key."""
 
@@ -138,7 +138,7 @@ class FocalPointKey(db.Model):
         return self.confirmed_at is not None
 
 
-class FocalPointNomination(db.Model):
+class FocalPointNomination(Model):
     """An admin proposed this person as a focal point; they have not accepted yet."""
 
     __tablename__ = "focal_point_nominations"

@@ -14,6 +14,7 @@ from app.extensions import db, limiter
 from app.files.cleaning import MEDIA_TYPES
 from app.files.services import UploadRefused, read_and_clean, safe_filename
 from app.files.uploads import upload_message
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.policy import may, require
 from app.safeguarding import bp, keys, nominations, services
@@ -52,7 +53,7 @@ def _report_form(formdata=None) -> ReportForm:
 @bp.route("/report", methods=["GET", "POST"])
 @_limit()
 def report():
-    posted = CombinedMultiDict((request.files, request.form))
+    posted: CombinedMultiDict = CombinedMultiDict((request.files, request.form))
     form = _report_form(posted if request.method == "POST" else None)
     if request.method == "GET":
         form.consultation.data = request.args.get("consultation", "")
@@ -67,7 +68,7 @@ def report():
     )
     anonymous = form.identity is None or form.identity.data != "named"
     content = services.ReportContent(
-        what_happened=form.what_happened.data,
+        what_happened=form.what_happened.data or "",
         when=form.when.data or "",
         affected=form.affected.data,
         wishes=tuple(form.wishes.data or ()),
@@ -106,11 +107,11 @@ def follow_up():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("safeguarding/follow_up.html", status=status, form=form, mine=mine)
-    found = services.report_by_code(form.code.data)
+    found = services.report_by_code(form.code.data or "")
     if found is None:
-        form.code.errors.append(_("No report has this code. Check it and try again."))
+        add_error(form.code, _("No report has this code. Check it and try again."))
         return render("safeguarding/follow_up.html", status=422, form=form, mine=mine)
-    return _status_page(found, form.code.data)
+    return _status_page(found, form.code.data or "")
 
 
 def _open_for_reporter(found: SafetyReport, code: str):
@@ -141,21 +142,22 @@ def _status_page(found: SafetyReport, code: str, message_form=None, status=200):
 @_limit()
 def reporter_message():
     form = ReporterMessageForm()
-    found = services.report_by_code(form.code.data or "")
+    code = form.code.data or ""
+    found = services.report_by_code(code)
     if found is None:
         abort(404)
     if not form.validate_on_submit():
-        return _status_page(found, form.code.data, form, 422)
+        return _status_page(found, code, form, 422)
     evidence = _evidence(form.evidence)
-    opened, problem = _open_for_reporter(found, form.code.data)
+    opened, problem = _open_for_reporter(found, code)
     if problem is not None:
         return problem
     if form.evidence.errors or opened is None:
-        return _status_page(found, form.code.data, form, 422)
-    services.add_reporter_message(opened, form.body.data, utcnow(), evidence)
+        return _status_page(found, code, form, 422)
+    services.add_reporter_message(opened, form.body.data or "", utcnow(), evidence)
     db.session.commit()
     flash(_("Your message is added. The focal points were told that something arrived."), "success")
-    return _status_page(found, form.code.data)
+    return _status_page(found, code)
 
 
 # --- Focal points ----------------------------------------------------------------------------
@@ -313,7 +315,7 @@ def reply(report_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _report_page(opened, form, 422)
-    services.reply(current_user, opened, form.body.data, utcnow())
+    services.reply(current_user, opened, form.body.data or "", utcnow())
     db.session.commit()
     flash(_("Your message is sent. The reporter reads it with their code."), "success")
     return go_to(url_for("safeguarding.read", report_id=report_id))
@@ -328,9 +330,10 @@ def focal_points():
     require(current_user, "focal_points.manage")
     form = FocalPointForm()
     if form.validate_on_submit():
-        person = find_account(form.identifier.data)
+        person = find_account(form.identifier.data or "")
         error = nominations.propose_or_explain(current_user, person, None, utcnow())
         if error is None:
+            assert person is not None  # no one to propose is explained
             db.session.commit()
             flash(
                 _(
@@ -341,7 +344,7 @@ def focal_points():
                 "success",
             )
             return go_to(url_for("safeguarding.focal_points"))
-        form.identifier.errors.append(error)
+        add_error(form.identifier, error)
     status = 422 if form.errors else 200
     return render(
         "safeguarding/focal_points.html",

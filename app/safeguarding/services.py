@@ -184,6 +184,7 @@ def _seal_to_reporter(report: SafetyReport, content_key: bytes, code: str) -> No
         spec = KdfSpec.new("code")
         report.reporter_kdf = spec.encode()
         report.reporter_public_key = bytes(code_key_pair(normalize_code(code), spec).public_key)
+    assert report.reporter_public_key is not None  # set with reporter_kdf
     report.reporter_envelope = seal(report.reporter_public_key, content_key)
 
 
@@ -278,10 +279,11 @@ def open_for_focal_point(user, report: SafetyReport) -> OpenedReport:
     if envelope is None:
         raise NotShared
     private_key = current_private_key(user)
-    opened = _opened(report, open_envelope(private_key, envelope.sealed_key))
+    content_key = open_envelope(private_key, envelope.sealed_key)
+    opened = _opened(report, content_key)
     if report.reporter_public_key is not None and report.reporter_envelope is None:
         # An old report sealed before the reporter came back: now they can read it too.
-        report.reporter_envelope = seal(report.reporter_public_key, opened.content_key)
+        report.reporter_envelope = seal(report.reporter_public_key, content_key)
     return opened
 
 
@@ -301,6 +303,7 @@ def open_for_reporter(report: SafetyReport, code: str, now: datetime) -> OpenedR
 
 
 def _reporter_content_key(report: SafetyReport, code: str) -> bytes:
+    assert report.reporter_envelope is not None  # the caller checked, or has just sealed it
     private_key = code_key_pair(normalize_code(code), KdfSpec.parse(report.reporter_kdf))
     return open_envelope(private_key, report.reporter_envelope)
 
@@ -313,6 +316,7 @@ def _remember_reporter_key(report: SafetyReport, code: str) -> None:
 
 
 def _opened(report: SafetyReport, content_key: bytes) -> OpenedReport:
+    assert report.sealed_content is not None  # only sealed reports are opened with a key
     content = ReportContent.from_dict(unlock_json(content_key, report.sealed_content))
     messages = []
     for message in report.messages:
@@ -324,6 +328,7 @@ def _opened(report: SafetyReport, content_key: bytes) -> OpenedReport:
 
 
 def _open_legacy(report: SafetyReport) -> OpenedReport:
+    assert report.content is not None  # an unsealed report keeps its (encrypted) content
     messages = [OpenedMessage(m, m.body or "") for m in report.messages]
     return OpenedReport(report, None, ReportContent.from_json(report.content), messages)
 
@@ -334,6 +339,7 @@ def _open_legacy(report: SafetyReport) -> OpenedReport:
 def seal_legacy_report(report: SafetyReport, now: datetime, code: str | None = None) -> None:
     """Seal a report made before sealing to its focal points who have a key (and to the
     reporter, when their code or public key is known), then forget the old encryption."""
+    assert report.content is not None  # an unsealed report keeps its (encrypted) content
     content_key = new_key()
     report.sealed_content = lock_json(
         content_key, ReportContent.from_json(report.content).to_dict()
@@ -458,10 +464,12 @@ def share_report(user, opened: OpenedReport, recipient: User, now: datetime) -> 
     report = opened.report
     if opened.content_key is None or recipient.id not in {u.id for u in waiting_readers(report)}:
         raise CannotShare
+    key = key_of(recipient)
+    assert key is not None  # waiting readers have a key
     report.envelopes.append(
         ReportEnvelope(
             user_id=recipient.id,
-            sealed_key=seal(key_of(recipient).public_key, opened.content_key),
+            sealed_key=seal(key.public_key, opened.content_key),
             shared_by_id=user.id,
             created_at=now,
         )

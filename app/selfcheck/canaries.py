@@ -30,6 +30,7 @@ from app.auth.models import Role, User
 from app.auth.services import create_account
 from app.consultations import services as consultations
 from app.consultations.models import Consultation, ConsultationStaff, Participation
+from app.database import rowcount
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Verification
 from app.submissions.models import Coauthor, Endorsement, Revision, Submission
@@ -529,7 +530,7 @@ def remove_canaries() -> int:
         delete(Organization).where(Organization.name.like("Canary %")),
         delete(User).where(User.username.like(f"{PREFIX}%")),
     ):
-        removed += db.session.execute(statement).rowcount or 0
+        removed += rowcount(db.session.execute(statement)) or 0
     return removed
 
 

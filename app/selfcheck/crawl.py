@@ -105,7 +105,7 @@ def _zip_text(body: bytes) -> str:
 def crawl(fetch: Fetch, seeds: list[str], *, limit: int = 500, per_shape: int = 4) -> list[Page]:
     """Breadth first from the seeds; at most `per_shape` addresses of each kind of page.
     Each HTML page is also asked for as htmx would, once per kind of page."""
-    queue, seen, pages = deque(seeds), set(), []
+    queue, seen, pages = deque(seeds), set(), list[Page]()
     per_kind: Counter[str] = Counter()
     fragments_asked: set[str] = set()
     while queue and len(pages) < limit:

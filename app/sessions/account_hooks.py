@@ -134,7 +134,7 @@ def safeguarding_role_export(user):
     )
 
     def count(*where) -> int:
-        return db.session.scalar(select(func.count()).where(*where))
+        return db.session.scalars(select(func.count()).where(*where)).one()
 
     return "safeguarding_role", {
         "focal_point_for_general_reports": bool(count(InstanceFocalPoint.user_id == user.id)),

@@ -107,7 +107,7 @@ def mark_taken(user, contribution: Contribution, submission, now: datetime) -> N
 
 
 def _changed(user, contribution: Contribution, action: str, now: datetime, **details) -> None:
-    session = db.session.get(ConsultationSession, contribution.session_id)
+    session = db.session.get_one(ConsultationSession, contribution.session_id)
     record_event(
         user,
         action,
@@ -120,7 +120,7 @@ def _changed(user, contribution: Contribution, action: str, now: datetime, **det
     touch(session)
 
 
-def submissions_by_organization(consultation_id: int) -> dict[int, list]:
+def submissions_by_organization(consultation_id: int) -> dict[int | None, list]:
     """Each organization's submissions in the consultation (lead or accepted co-author)."""
     from app.submissions.models import Coauthor, Submission
 
@@ -135,7 +135,7 @@ def submissions_by_organization(consultation_id: int) -> dict[int, list]:
             .order_by(Submission.id)
         )
     )
-    found: dict[int, list] = {}
+    found: dict[int | None, list] = {}  # None (a point without organization) finds nothing
     for submission in submissions:
         found.setdefault(submission.lead_organization_id, []).append(submission)
     by_id = {s.id: s for s in submissions}
@@ -172,7 +172,8 @@ class BoardView:
     pending: list[Contribution] = field(default_factory=list)
     hidden: list[Contribution] = field(default_factory=list)
     mine_waiting: list[Contribution] = field(default_factory=list)
-    duplicates: dict[int, list[Contribution]] = field(default_factory=dict)
+    # Under the point they were merged into (None: that point was deleted since).
+    duplicates: dict[int | None, list[Contribution]] = field(default_factory=dict)
     queue: list[SpeakingRequest] = field(default_factory=list)
     speaking: SpeakingRequest | None = None
     names: dict[int, str] = field(default_factory=dict)  # user id -> registered org name
@@ -248,7 +249,7 @@ def _registered_organizations(session: ConsultationSession) -> dict[int, str]:
         .join(Organization, Organization.id == SessionRegistration.organization_id)
         .where(SessionRegistration.session_id == session.id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def open_request(session: ConsultationSession, user) -> SpeakingRequest | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth.sessions import passive
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.inputs import id_from
 from app.policy import may, require
@@ -81,11 +83,11 @@ def _live_context(session, now) -> dict:
     return context
 
 
-def _copy_choices(session) -> dict[int, list[tuple[str, str]]]:
+def _copy_choices(session) -> dict[int | None, list[tuple[str, str]]]:
     """Per organization: the draft sections this person may copy a point into."""
     from app.submissions.models import Submission
 
-    choices: dict[int, list[tuple[str, str]]] = {}
+    choices: dict[int | None, list[tuple[str, str]]] = {}  # None: never found
     for org in queries.joined_organizations(current_user, session.consultation):
         drafts = db.session.scalars(
             db.select(Submission).where(
@@ -131,12 +133,13 @@ def post(session_id: int):
     if not form.validate_on_submit():
         return _page(session, form, 422)
     registration = queries.registration_of(current_user, session)
+    assert registration is not None  # board.post is for registered people only
     try:
         contribution = board.post_contribution(
             current_user, session, registration, _contribution_values(form), utcnow()
         )
     except board.BoardClosed:
-        form.body.errors.append(_("The session is not live, so the board takes no new points."))
+        add_error(form.body, _("The session is not live, so the board takes no new points."))
         return _page(session, form, 422)
     db.session.commit()
     flash(_("Your point is sent. A facilitator will put it on the board."), "success")
@@ -202,7 +205,7 @@ def merge(contribution_id: int):
 def taken(contribution_id: int):
     contribution = _contribution(contribution_id, "board.moderate")
     by_organization = board.submissions_by_organization(
-        db.session.get(ConsultationSession, contribution.session_id).consultation_id
+        db.session.get_one(ConsultationSession, contribution.session_id).consultation_id
     )
     candidates = by_organization.get(contribution.organization_id, [])
     form = TakenForm(submissions=candidates)
@@ -247,7 +250,7 @@ def copy(contribution_id: int):
 # --- Speaking queue --------------------------------------------------------------------------
 
 
-def _queue_change(session_id: int, action: str, change) -> Response:
+def _queue_change(session_id: int, action: str, change) -> BaseResponse:
     """Load the session for this action, apply the change, and go back to the queue."""
     session = load_session(session_id, action)
     try:

@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.security import EncryptedText
 from app.timeutil import utcnow
@@ -27,7 +27,7 @@ STATE_LABELS = {
 }
 
 
-class ConsultationSession(db.Model):
+class ConsultationSession(Model):
     __tablename__ = "consultation_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class ConsultationSession(db.Model):
         return "ended"
 
 
-class SessionRegistration(db.Model):
+class SessionRegistration(Model):
     __tablename__ = "session_registrations"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
@@ -97,7 +97,7 @@ class SessionRegistration(db.Model):
     organization = relationship("Organization")
 
 
-class Contribution(db.Model):
+class Contribution(Model):
     """A short point posted on the live board during a session."""
 
     __tablename__ = "contributions"
@@ -131,7 +131,7 @@ class Contribution(db.Model):
     organization = relationship("Organization")
 
 
-class SpeakingRequest(db.Model):
+class SpeakingRequest(Model):
     """A raised hand in the speaking queue."""
 
     __tablename__ = "speaking_requests"

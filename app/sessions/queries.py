@@ -52,11 +52,11 @@ def joined_organizations(user, consultation) -> list[Organization]:
 
 
 def registration_count(session: ConsultationSession) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(SessionRegistration.id)).where(
             SessionRegistration.session_id == session.id
         )
-    )
+    ).one()
 
 
 def sessions_of(consultation) -> list[ConsultationSession]:
@@ -77,7 +77,7 @@ def registration_counts(sessions) -> dict[int, int]:
         .where(SessionRegistration.session_id.in_(ids))
         .group_by(SessionRegistration.session_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def my_registrations(user, sessions) -> set[int]:

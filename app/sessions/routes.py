@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.policy import may, require
 from app.sessions import bp, calendar, queries, services
@@ -72,8 +73,8 @@ def edit(session_id: int):
     try:
         services.update_session(current_user, session, _values(form), utcnow())
     except services.CapacityBelowRegistrations as error:
-        form.capacity.errors.append(
-            _("%(count)d people are registered already.", count=error.registered)
+        add_error(
+            form.capacity, _("%(count)d people are registered already.", count=error.registered)
         )
         return _form_page(session, form, 422)
     db.session.commit()
@@ -94,13 +95,14 @@ def _form_page(session, form, status):
 
 def _values(form: SessionForm) -> dict:
     zone = form.timezone.data
-    day = form.day.data
+    day, starts, ends = form.day.data, form.starts.data, form.ends.data
+    assert day is not None and starts is not None and ends is not None  # required fields
     return {
         "title": form.title.data,
         "format": form.format.data,
         "timezone": zone,
-        "starts_at": local_to_utc(datetime.combine(day, form.starts.data), zone),
-        "ends_at": local_to_utc(datetime.combine(day, form.ends.data), zone),
+        "starts_at": local_to_utc(datetime.combine(day, starts), zone),
+        "ends_at": local_to_utc(datetime.combine(day, ends), zone),
         "agenda": form.agenda.data or "",
         "capacity": form.capacity.data,
         "meeting_link": form.meeting_link.data,
@@ -200,7 +202,7 @@ def cancel(session_id: int):
             session=session,
             cancel_form=form,
         )
-    services.cancel_session(current_user, session, form.reason.data, utcnow())
+    services.cancel_session(current_user, session, form.reason.data or "", utcnow())
     db.session.commit()
     flash(_("The session is cancelled. Registered participants were told."), "success")
     return go_to(url_for("sessions.view", session_id=session_id))

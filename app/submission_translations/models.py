@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.timeutil import utcnow
 
@@ -22,7 +22,7 @@ STATUS_LABELS = {UNCHECKED: _l("not checked"), CHECKED: _l("checked")}
 CREDIT_KINDS = ("organization", "volunteer", "authors")
 
 
-class Translation(db.Model):
+class Translation(Model):
     __tablename__ = "submission_translations"
     __table_args__ = (UniqueConstraint("submission_id", "language"),)
 
@@ -59,7 +59,7 @@ class Translation(db.Model):
         return next((s for s in self.sections if s.section_id == section_id), None)
 
 
-class TranslatedSection(db.Model):
+class TranslatedSection(Model):
     """One section of the original, translated; its text is its current revision's."""
 
     __tablename__ = "translated_sections"
@@ -90,7 +90,7 @@ class TranslatedSection(db.Model):
         return self.current_revision.body if self.current_revision else ""
 
 
-class TranslationRevision(db.Model):
+class TranslationRevision(Model):
     """Every save of a translated section, and the revision of the original it translates."""
 
     __tablename__ = "translation_revisions"
@@ -107,7 +107,7 @@ class TranslationRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ConsultationTranslator(db.Model):
+class ConsultationTranslator(Model):
     """A person a facilitator invited to translate the accepted texts of a consultation."""
 
     __tablename__ = "consultation_translators"

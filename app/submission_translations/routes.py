@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.services import find_account
 from app.consultations.loading import load_consultation
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.organizations.models import Membership, Organization
 from app.policy import may, readable_edition, require
@@ -177,25 +178,31 @@ def edit_section(translation_id: int, key: str):
     if not form.validate_on_submit():
         return _section_page(translation, section, form, 422 if form.is_submitted() else 200)
     try:
-        base = int(form.version.data) if (form.version.data or "").isdigit() else None
-        services.save_section(current_user, translation, section, form.body.data, base, utcnow())
+        version = form.version.data or ""
+        base = int(version) if version.isdigit() else None
+        services.save_section(
+            current_user, translation, section, form.body.data or "", base, utcnow()
+        )
     except services.ParagraphsDiffer as differ:
-        form.body.errors.append(
+        add_error(
+            form.body,
             _(
                 "The original has %(expected)d paragraphs and your translation has %(found)d. "
                 "Keep one paragraph for each, separated by a blank line.",
                 expected=differ.expected,
                 found=differ.found,
-            )
+            ),
         )
         return _section_page(translation, section, form, 422)
     except services.StaleVersion:
-        form.body.errors.append(
+        add_error(
+            form.body,
             _(
                 "Someone saved this section after you opened it. Your text is kept here; "
                 "compare it with the saved one above, then save again."
-            )
+            ),
         )
+        assert translated is not None  # a section saved before has a version that moved
         form.version.data = str(translated.version)
         return _section_page(translation, section, form, 422)
     db.session.commit()
@@ -266,14 +273,14 @@ def translators(slug: str):
     form = TranslatorForm()
     if not form.validate_on_submit():
         return _translators_page(consultation, form, 422 if form.is_submitted() else 200)
-    person = find_account(form.identifier.data)
+    person = find_account(form.identifier.data or "")
     if person is None:
-        form.identifier.errors.append(_("No account has this sign-in name or e-mail."))
+        add_error(form.identifier, _("No account has this sign-in name or e-mail."))
         return _translators_page(consultation, form, 422)
     try:
         services.invite_translator(current_user, consultation, person, utcnow())
     except services.AlreadyTranslator:
-        form.identifier.errors.append(_("This person is already a translator here."))
+        add_error(form.identifier, _("This person is already a translator here."))
         return _translators_page(consultation, form, 422)
     db.session.commit()
     flash(_("%(name)s can now translate.", name=person.display_name), "success")

@@ -88,7 +88,8 @@ def locate(text: str, selector: Selector) -> tuple[int, int] | None:
 
 
 def _occurrences(text: str, part: str) -> list[int]:
-    found, at = [], text.find(part)
+    found: list[int] = []
+    at = text.find(part)
     while at >= 0 and len(found) < MAX_OCCURRENCES:
         found.append(at)
         at = text.find(part, at + 1)
@@ -212,7 +213,11 @@ def place(text: str, comments) -> dict[int, Placed]:
 def _segments(text: str, placed: list[Placed]) -> list[tuple[int, int, int | None]]:
     """Cut the text where passages start and end: (start, end, id of the mark that starts a
     passage here or None) for each marked piece, in order."""
-    spans = sorted((p.start, p.end, p.comment_id) for p in placed if p.found and p.end > p.start)
+    spans = sorted(
+        (p.start, p.end, p.comment_id)
+        for p in placed
+        if p.start is not None and p.end is not None and p.end > p.start
+    )
     if not spans:
         return []
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
@@ -231,7 +236,7 @@ def mark_ids(placed: dict[int, Placed]) -> dict[int, str]:
     the first one's)."""
     first: dict[int, int] = {}
     for p in sorted(placed.values(), key=lambda p: (p.start or 0, p.comment_id)):
-        if p.found and p.end > p.start:
+        if p.start is not None and p.end is not None and p.end > p.start:
             first.setdefault(p.start, p.comment_id)
     return {
         p.comment_id: f"passage-{first[p.start]}"
@@ -276,7 +281,9 @@ def highlight_markdown(text: str, placed: dict[int, Placed]) -> Markup:
         for line in text[a:b].split("\n"):
             start, end = line_start, line_start + len(line)
             if start == 0 or text[start - 1] == "\n":
-                start += _BLOCK_START.match(text, start, end).end() - start
+                signs = _BLOCK_START.match(text, start, end)
+                if signs:  # always: the pattern matches an empty string too
+                    start = signs.end()
             if end > start:
                 pieces.append((start, end, comment_id))
                 comment_id = None

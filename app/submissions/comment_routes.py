@@ -37,7 +37,7 @@ def comment(submission_id: int, key: str):
         created = add_comment(
             current_user,
             section,
-            form.body.data,
+            form.body.data or "",
             None if parent else form.quote.data,
             parent,
             utcnow(),

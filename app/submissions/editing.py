@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.database import rowcount
 from app.extensions import db
 from app.submissions.merge import merge_texts, tokens
 from app.submissions.models import EditingPresence, Revision, Section
@@ -57,12 +58,12 @@ def lock_section(section_id: int) -> Section:
         db.session.execute(
             update(Section).where(Section.id == section_id).values(version=Section.version)
         )
-    section = db.session.scalar(
+    section = db.session.scalars(
         select(Section)
         .where(Section.id == section_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
     return section
 
 
@@ -94,12 +95,14 @@ def _check_editable(section: Section, now: datetime) -> None:
 
 
 def _base_revision(section: Section, base_id: int | None) -> Revision | None:
-    if base_id is None:
-        return None
-    base = db.session.get(Revision, base_id)
-    if base is None or base.section_id != section.id:
+    return None if base_id is None else _revision_of(section, base_id)
+
+
+def _revision_of(section: Section, revision_id: int) -> Revision:
+    found = db.session.get(Revision, revision_id)
+    if found is None or found.section_id != section.id:
         raise UnknownBase
-    return base
+    return found
 
 
 def _add(section, user, body, base, kind, now) -> Revision:
@@ -124,7 +127,7 @@ def _advance(section: Section, revision: Revision, now: datetime) -> None:
         .values(current_revision_id=revision.id, version=Section.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         raise VersionMoved
     # Mirror the write in memory without making the object dirty (no second UPDATE).
     set_committed_value(section, "version", section.version + 1)
@@ -136,7 +139,7 @@ def restore_revision(user, section_id: int, revision_id: int, now: datetime) -> 
     """Bring an older text back as a new revision (history is never rewritten)."""
     section = lock_section(section_id)
     _check_editable(section, now)
-    old = _base_revision(section, revision_id)
+    old = _revision_of(section, revision_id)
     revision = _add(section, user, old.body, section.current_revision, "restore", now)
     _advance(section, revision, now)
     return revision
@@ -153,7 +156,7 @@ def mark_present(user, section_id: int, now: datetime) -> None:
         .values(seen_at=now)
         .execution_options(synchronize_session=False)
     )
-    if touched.rowcount == 0:
+    if rowcount(touched) == 0:
         db.session.add(EditingPresence(section_id=section_id, user_id=user.id, seen_at=now))
 
 

@@ -9,6 +9,8 @@ editor again with the text that was sent in it, and say why.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, g, make_response, request, url_for
 from flask_babel import format_number
 from flask_login import current_user, login_required
@@ -141,10 +143,10 @@ def _saved(submission_id: int, key: str, body: str, result: editing.SaveResult) 
 
 
 def _conflict(section_id: int, body: str, conflict: editing.MergeConflict) -> Response:
-    section = db.session.get(editing.Section, section_id)
+    section = db.session.get_one(editing.Section, section_id)
     submission = load_submission(section.submission_id)
     current = conflict.current
-    context = {
+    context: dict[str, Any] = {
         "theirs": current.body if current else "",
         "theirs_author": current.author if current else None,
         "mine": body,
@@ -168,7 +170,7 @@ def _conflict(section_id: int, body: str, conflict: editing.MergeConflict) -> Re
 
 
 def _locked(section_id: int, body: str) -> Response:
-    section = db.session.get(editing.Section, section_id)
+    section = db.session.get_one(editing.Section, section_id)
     submission = load_submission(section.submission_id)
     return render(
         "submissions/locked.html", status=423, submission=submission, section=section, body=body
@@ -225,7 +227,7 @@ def history(submission_id: int, key: str):
         .where(Revision.section_id == section.id)
         .order_by(Revision.created_at.desc(), Revision.id.desc())
     ).all()
-    by_id = {r.id: r for r in revisions}
+    by_id: dict[int | None, Revision] = {r.id: r for r in revisions}  # None: not asked
     old = by_id.get(request.args.get("from", type=int))
     new = by_id.get(request.args.get("to", type=int))
     diff = editing.word_diff(old.body, new.body) if old and new else None

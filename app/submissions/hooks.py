@@ -120,7 +120,7 @@ def writing_export(user):
 
 
 def _revision(revision: Revision, reference) -> dict:
-    section = db.session.get(Section, revision.section_id)
+    section = db.session.get_one(Section, revision.section_id)
     return {
         "id": revision.id,
         "submission": reference(section.submission),
@@ -150,7 +150,7 @@ def _comment(comment: Comment, reference) -> dict:
 
 def _sign_off(sign_off: SignOff, reference) -> dict:
     submission = db.session.get(Submission, sign_off.submission_id)
-    org = db.session.get(Organization, sign_off.organization_id)
+    org = db.session.get_one(Organization, sign_off.organization_id)
     return {
         "submission": reference(submission),
         "for_organization": org.name,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import lazy_gettext as _l
 from app.submissions.states import EDITABLE_STATES, SubmissionState
 from app.timeutil import utcnow
@@ -32,7 +32,7 @@ def strictest(choices) -> str:
     return max(choices, key=ATTRIBUTIONS.index)
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submissions"
     # A unique index (not a constraint) so that SQLite adds it without rebuilding the table.
     __table_args__ = (
@@ -125,7 +125,7 @@ class Submission(db.Model):
         return sorted(self.sections, key=lambda s: s.question.position)
 
 
-class Section(db.Model):
+class Section(Model):
     """One guiding question's part of a submission; its text is its current revision's."""
 
     __tablename__ = "sections"
@@ -164,7 +164,7 @@ class Section(db.Model):
         self.objective_rows = [SectionObjective(number=n) for n in sorted(set(numbers))]
 
 
-class SectionObjective(db.Model):
+class SectionObjective(Model):
     __tablename__ = "section_objectives"
 
     section_id: Mapped[int] = mapped_column(
@@ -173,7 +173,7 @@ class SectionObjective(db.Model):
     number: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
-class Revision(db.Model):
+class Revision(Model):
     """Every save of a section: author, time, text, and the revision it was based on.
 
     kind: "edit" (a person's text), "merge" (their text merged with what was saved since),
@@ -197,7 +197,7 @@ class Revision(db.Model):
     author = relationship("User")
 
 
-class EditingPresence(db.Model):
+class EditingPresence(Model):
     """Who has a section open right now (refreshed while they edit)."""
 
     __tablename__ = "editing_presence"
@@ -213,7 +213,7 @@ class EditingPresence(db.Model):
     user = relationship("User")
 
 
-class Coauthor(db.Model):
+class Coauthor(Model):
     __tablename__ = "coauthors"
     __table_args__ = (UniqueConstraint("submission_id", "organization_id"),)
 
@@ -234,7 +234,7 @@ class Coauthor(db.Model):
     organization = relationship("Organization")
 
 
-class CoauthorLink(db.Model):
+class CoauthorLink(Model):
     """A single-use link to invite an organization the lead cannot see (an unlisted one)."""
 
     __tablename__ = "coauthor_links"
@@ -250,7 +250,7 @@ class CoauthorLink(db.Model):
     submission = relationship("Submission")
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     """An owner's confirmation, for their organization, of the final text."""
 
     __tablename__ = "sign_offs"
@@ -265,7 +265,7 @@ class SignOff(db.Model):
     signed_at: Mapped[datetime]
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,7 +293,7 @@ class Comment(db.Model):
     section = relationship("Section")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -307,7 +307,7 @@ class Attachment(db.Model):
     file = relationship("StoredFile")
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     """Another organization signing on to an accepted submission, with its own attribution."""
 
     __tablename__ = "endorsements"

@@ -1,6 +1,7 @@
 """The states of a submission, in the order they usually come."""
 
 from enum import StrEnum
+from typing import Any
 
 from app.i18n import lazy_gettext as _l
 
@@ -24,7 +25,7 @@ STAFF_VISIBLE_STATES = frozenset(
 SENT_OR_SIGNING_STATES = STAFF_VISIBLE_STATES | {SubmissionState.SIGN_OFF}
 
 
-SUBMISSION_STATE_LABELS = {
+SUBMISSION_STATE_LABELS: dict[str, Any] = {
     SubmissionState.DRAFT: _l("Draft"),
     SubmissionState.SIGN_OFF: _l("Waiting for sign-off"),
     SubmissionState.SUBMITTED: _l("Submitted"),

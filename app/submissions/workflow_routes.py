@@ -6,6 +6,7 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.forms import add_error
 from app.i18n import gettext as _
 from app.inputs import id_from
 from app.organizations.loading import load_organization
@@ -125,7 +126,7 @@ def return_submission(submission_id: int):
         status = 422 if form.is_submitted() else 200
         return render("submissions/return.html", status=status, submission=submission, form=form)
     try:
-        services.return_with_feedback(current_user, submission, form.feedback.data, utcnow())
+        services.return_with_feedback(current_user, submission, form.feedback.data or "", utcnow())
     except services.WrongState as error:
         return _back(submission, _problem(error), "error")
     db.session.commit()
@@ -140,9 +141,10 @@ def extend(submission_id: int):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render("submissions/extend.html", status=status, submission=submission, form=form)
+    assert form.until.data is not None  # a required field
     until = local_to_utc(form.until.data, submission.consultation.timezone)
     if until <= utcnow():
-        form.until.errors.append(_("Choose a moment in the future."))
+        add_error(form.until, _("Choose a moment in the future."))
         return render("submissions/extend.html", status=422, submission=submission, form=form)
     services.extend_deadline(current_user, submission, until, utcnow())
     db.session.commit()

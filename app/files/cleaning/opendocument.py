@@ -103,7 +103,7 @@ def _clean_manifest(root: etree._Element) -> None:
 def _anonymise(root: etree._Element, budget: Budget) -> None:
     removed = []
     for element in root.iter(etree.Element):  # faster than an XPath on local-name()
-        if element.tag in _REMOVED or local_name(element.tag) in _AUTHORS:
+        if element.tag in _REMOVED or local_name(str(element.tag)) in _AUTHORS:
             removed.append(element)
         for name in list(element.attrib):
             if "rsid" in local_name(name):  # revision-session ids

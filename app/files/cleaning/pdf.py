@@ -21,6 +21,7 @@ so a stream of a gigabyte of zeros costs what its compressed bytes cost.
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream, StreamDecodeLevel
@@ -180,11 +181,13 @@ def _clean_image(image: Stream) -> None:
         raise CannotClean("an image without a size")
     if width * height > MAX_PIXELS:
         raise TooManyPixels(f"{width}x{height}")
-    filters = image.get("/Filter")
-    filters = list(filters) if isinstance(filters, Array) else [filters] if filters else []
+    found = image.get("/Filter")
+    filters = list(found) if isinstance(found, Array) else [found] if found else []
     parameters = image.get("/DecodeParms")
     if isinstance(parameters, Array):
         parameters = parameters[len(parameters) - 1] if len(parameters) else None
+    # The last filter's parameters, written with that filter alone: a dictionary, or none.
+    last_parameters = cast(Dictionary | None, parameters)
     if not filters or filters[-1] not in ("/DCTDecode", "/JPXDecode"):
         if "/DCTDecode" in filters or "/JPXDecode" in filters:
             raise CannotClean("a picture under another filter")
@@ -194,9 +197,9 @@ def _clean_image(image: Stream) -> None:
     else:  # e.g. Flate over JPEG: decoded within qpdf's limits
         encoded = image.read_bytes(decode_level=StreamDecodeLevel.generalized)
     if filters[-1] == "/DCTDecode":
-        image.write(strip_jpeg(encoded), filter=Name.DCTDecode, decode_parms=parameters)
+        image.write(strip_jpeg(encoded), filter=Name.DCTDecode, decode_parms=last_parameters)
     else:
-        image.write(strip_jp2(encoded), filter=Name.JPXDecode, decode_parms=parameters)
+        image.write(strip_jp2(encoded), filter=Name.JPXDecode, decode_parms=last_parameters)
 
 
 # JPEG 2000: a file of boxes (length, type). Kept: signature, file type, requirements,

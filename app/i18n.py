@@ -191,7 +191,8 @@ class RequestBabel(Babel):
     def init_app(self, app: Flask, *args, **kwargs) -> None:
         super().init_app(app, *args, **kwargs)
         domain = DOMAIN.get_translations
-        app.jinja_env.install_gettext_callables(
+        # (jinja2.ext.i18n, which Flask-Babel loads, adds this method to the environment.)
+        app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
             gettext=lambda s: domain().ugettext(s),
             ngettext=lambda s, p, n: domain().ungettext(s, p, n),
             newstyle=True,

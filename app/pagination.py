@@ -55,27 +55,33 @@ class RowPage:
 
 
 def paginate_rows(query: Select, page: int, per_page: int, total: int | None = None) -> RowPage:
-    """One page of rows; `total` saves the count when the caller knows it already."""
+    """One page of rows; `total` saves the count when the caller knows it already. Without
+    it, the total comes with the rows (a window count, see `paginate_counted`)."""
     page = max(page, 1)
-    if total is None:
-        total = db.session.scalars(
-            select(func.count()).select_from(query.order_by(None).subquery())
-        ).one()
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return RowPage(rows, page, per_page, total)
+    if total is not None:
+        rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+        return RowPage(rows, page, per_page, total)
+    return _with_window_count(query, page, per_page, whole_rows=True)
 
 
 def paginate_counted(query: Select, page: int, per_page: int) -> RowPage:
     """One page of the query's first entity (objects, or plain values) and the total, in one
-    statement: the total is a window count beside each row. A page past the end has no row
-    to carry it, so only then is the total counted apart."""
-    page = max(page, 1)
+    statement (a window count beside each row)."""
+    return _with_window_count(query, max(page, 1), per_page, whole_rows=False)
+
+
+def _with_window_count(query: Select, page: int, per_page: int, whole_rows: bool) -> RowPage:
     counted = query.add_columns(func.count().over())
-    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    result = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).freeze()
+    rows = result().all()
     if rows:
         total = rows[0][-1]
     elif page == 1:
         total = 0
-    else:
+    else:  # past the end: no row carries the total
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return RowPage([row[0] for row in rows], page, per_page, total)
+    if whole_rows:  # the rows as the query names them, without the count
+        items = result().columns(*range(len(rows[0]) - 1)).all() if rows else []
+    else:
+        items = [row[0] for row in rows]
+    return RowPage(items, page, per_page, total)

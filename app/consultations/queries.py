@@ -144,11 +144,17 @@ def public_participants(consultation: Consultation, limit: int) -> list[Organiza
 
 
 def participant_counts(consultation: Consultation) -> tuple[int, int]:
-    """(listed and verified, all others) among the organizations taking part."""
-    public = _public(_joined_organizations(consultation))
-    every = _joined_organizations(consultation)
-    shown = db.session.scalars(select(func.count()).select_from(public.subquery())).one()
-    total = db.session.scalars(select(func.count()).select_from(every.subquery())).one()
+    """(listed and verified, all others) among the organizations taking part: one count."""
+    listed = func.count().filter(
+        Organization.listed.is_(True), Organization.verification == "verified"
+    )
+    query = (
+        select(func.count(), listed)
+        .select_from(Participation)
+        .join(Organization, Organization.id == Participation.organization_id)
+        .where(Participation.consultation_id == consultation.id, Participation.state == "joined")
+    )
+    total, shown = db.session.execute(query).one()
     return shown, total - shown
 
 

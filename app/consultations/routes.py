@@ -83,15 +83,14 @@ def view(slug: str):
 def _page_context(consultation: Consultation) -> dict:
     now = utcnow()
     owned = queries.owned_organizations(current_user)
-    mine = {
-        p.organization_id for p in queries.my_participations(current_user, consultation) if p.joined
-    }
+    participations = queries.my_participations(current_user, consultation)
+    mine = {p.organization_id for p in participations if p.joined}
     joinable = [o for o in owned if o.id not in mine]
     shown, others = queries.participant_counts(consultation)
     return dict(
         consultation=consultation,
         now=now,
-        mine=queries.my_participations(current_user, consultation),
+        mine=participations,
         join_form=JoinForm(formdata=None, organizations=joinable),
         joinable=joinable,
         participants=queries.public_participants(consultation, limit=PARTICIPANTS_SHOWN),

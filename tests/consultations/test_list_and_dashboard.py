@@ -159,3 +159,26 @@ def test_dashboard_rows_link_to_the_submissions_facilitators_may_read(signed_in_
     assert f'<a href="/submissions/{sent.id}">Sent Org</a>' in page
     assert f'href="/submissions/{draft.id}"' not in page  # a draft is not theirs to read
     assert "Drafting Org" in page
+
+
+# Statements per page for a signed-in facilitator (issue "Rendered pages at speed"): the
+# account with its session and safety roles is one; the list's total comes with its rows;
+# participant counts are one count; the dashboard's lists carry their totals.
+STATEMENT_BUDGET = {"list": 4, "view": 13, "dashboard": 9}
+
+
+@pytest.mark.parametrize("page", ["list", "view", "dashboard"])
+def test_pages_stay_within_their_statement_budget(signed_in_client, count_queries, page):
+    facilitator = make_user(role="facilitator")
+    client = signed_in_client(facilitator)
+    target = make_consultation(title="Target", facilitator=facilitator, questions=3)
+    for number in range(3):
+        join_consultation(target, make_org(name=f"Org {number}"))
+    url = {
+        "list": "/consultations",
+        "view": f"/consultations/{target.slug}",
+        "dashboard": f"/consultations/{target.slug}/dashboard",
+    }[page]
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    assert len(statements) <= STATEMENT_BUDGET[page], "\n".join(statements)

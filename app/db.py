@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -49,3 +51,27 @@ def render_migration_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False
+
+
+class joined_codes(FunctionElement):
+    """Short codes (languages, countries) of the rows an aggregate sees, in one string joined
+    by commas: `string_agg` on PostgreSQL, `group_concat` on SQLite. The order is not
+    guaranteed: sort them after splitting."""
+
+    type = String()
+    inherit_cache = True
+    name = "joined_codes"
+
+
+@compiles(joined_codes, "postgresql")
+def _joined_codes_postgresql(element, compiler, **kw) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(joined_codes, "sqlite")
+def _joined_codes_sqlite(element, compiler, **kw) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def split_codes(joined: str | None) -> list[str]:
+    return sorted(joined.split(",")) if joined else []

@@ -204,6 +204,7 @@ def file_size(size: int | float) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     from app.auth.sessions import idle_message, idle_minutes
+    from app.db import split_codes
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
@@ -224,6 +225,7 @@ def register_template_helpers(app: Flask) -> None:
         markdown=render_markdown,
         country_name=country_name,
         language_label=language_name_in_reader_language,
+        split_codes=split_codes,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

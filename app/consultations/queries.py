@@ -14,9 +14,10 @@ from app.consultations.models import (
     Participation,
     Review,
 )
+from app.db import joined_codes
 from app.extensions import db
 from app.organizations.models import Membership, Organization
-from app.pagination import paginate_counted
+from app.pagination import paginate_rows
 from app.policy import viewable_consultations
 
 PAGE_SIZE = 20
@@ -37,7 +38,17 @@ def _state_condition(state: str, now: datetime):
 def list_page(
     user, now: datetime, page: int, *, q="", level="", area="", objective="", state="", language=""
 ):
-    query = select(Consultation).join(Consultation.review).where(viewable_consultations(user))
+    # Each consultation with its languages' codes in one string (no second statement).
+    codes = (
+        select(joined_codes(ConsultationLanguage.code))
+        .where(ConsultationLanguage.consultation_id == Consultation.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Consultation, codes.label("language_codes"))
+        .join(Consultation.review)
+        .where(viewable_consultations(user))
+    )
     if q:
         escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Consultation.search_text.like(f"%{escaped}%", escape="\\"))
@@ -64,21 +75,7 @@ def list_page(
     query = query.options(joinedload(Consultation.review)).order_by(
         Consultation.deadline_at.desc(), Consultation.id.desc()
     )
-    return paginate_counted(query, page, PAGE_SIZE)
-
-
-def language_codes(consultation_ids: list[int]) -> dict[int, list[str]]:
-    """The languages each consultation accepts, as plain codes: for a list, a plain select
-    costs a fifth of loading the same rows as objects."""
-    codes: dict[int, list[str]] = {}
-    query = (
-        select(ConsultationLanguage.consultation_id, ConsultationLanguage.code)
-        .where(ConsultationLanguage.consultation_id.in_(consultation_ids))
-        .order_by(ConsultationLanguage.code)
-    )
-    for consultation_id, code in db.session.execute(query):
-        codes.setdefault(consultation_id, []).append(code)
-    return codes
+    return paginate_rows(query, page, PAGE_SIZE)
 
 
 def known_areas() -> list[tuple[str, str]]:

@@ -49,9 +49,7 @@ def _list_context(number: int) -> tuple[dict, bool]:
     values = filters.values() if valid else ListFilterForm(areas=areas).values()
     now = utcnow()
     page = queries.list_page(current_user, now, number, **values)
-    languages = queries.language_codes([c.id for c in page.items])
-    context = {"filters": filters, "page": page, "values": values, "now": now}
-    return {**context, "languages": languages}, valid
+    return {"filters": filters, "page": page, "values": values, "now": now}, valid
 
 
 def _area_choices():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, false, func, select
+from sqlalchemy import and_, bindparam, exists, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.consultations.models import (
@@ -83,43 +84,42 @@ def known_areas() -> list[tuple[str, str]]:
     return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).tuples().all())
 
 
+# The statements that load a consultation by its slug, on nearly every page, are built once
+# (on first use, when every model is mapped): SQLAlchemy keeps a built statement's cache
+# key, which it otherwise works out again on each call.
+@cache
+def _by_slug(kind: str):
+    query = select(Consultation).where(Consultation.slug == bindparam("slug"))
+    if kind == "row":
+        return query.options(joinedload(Consultation.staff))
+    if kind == "dashboard":
+        return query.options(joinedload(Consultation.objective_rows)).execution_options(
+            populate_existing=True
+        )
+    return query.options(
+        joinedload(Consultation.review),
+        selectinload(Consultation.objective_rows),
+        selectinload(Consultation.language_rows),
+        selectinload(Consultation.questions),
+        selectinload(Consultation.documents),
+        selectinload(Consultation.staff),
+    )
+
+
 def consultation_row(slug: str) -> Consultation | None:
     """The consultation and its staff, enough to check who may see it, in one statement."""
-    query = (
-        select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(joinedload(Consultation.staff))
-    )
-    return db.session.execute(query).unique().scalar_one_or_none()
+    return db.session.execute(_by_slug("row"), {"slug": slug}).unique().scalar_one_or_none()
 
 
 def consultation_for_dashboard(slug: str) -> Consultation:
-    """The consultation with its objectives, read again even when this request loaded it
-    already, so a kept dashboard is never rendered from an older read."""
-    query = (
-        select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(selectinload(Consultation.objective_rows))
-        .execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).one()
+    """The consultation with its objectives (joined: one statement), read again even when
+    this request loaded it already, so a kept dashboard is never rendered from an older read."""
+    return db.session.scalars(_by_slug("dashboard"), {"slug": slug}).unique().one()
 
 
 def consultation_for_page(slug: str) -> Consultation | None:
     """The consultation with what its page shows."""
-    query = (
-        select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(
-            joinedload(Consultation.review),
-            selectinload(Consultation.objective_rows),
-            selectinload(Consultation.language_rows),
-            selectinload(Consultation.questions),
-            selectinload(Consultation.documents),
-            selectinload(Consultation.staff),
-        )
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_by_slug("page"), {"slug": slug})
 
 
 def _joined_organizations(consultation: Consultation):

@@ -230,3 +230,15 @@ def busiest_worker_share(workers: list[int], run):
     result = run()
     used = [cpu_ticks(pid) - before[pid] for pid in workers]
     return result, max(used) / sum(used) if sum(used) else 0.0
+
+
+def memory(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS of a process in MB, from /proc/<pid>/smaps_rollup."""
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            name, _, rest = line.partition(":")
+            if rest.strip().endswith("kB"):
+                fields[name] = int(rest.split()[0]) / 1024
+    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"RSS": fields["Rss"], "PSS": fields["Pss"], "USS": uss}

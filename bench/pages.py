@@ -30,6 +30,7 @@ from _support import (
     expect_page,
     fresh_database,
     gunicorn,
+    memory,
     server,
     session_cookie,
     wrk,
@@ -105,6 +106,11 @@ def main() -> None:
                     f" {ceiling_busy:4.2f}/{busy:4.2f}"
                 )
             print(f"{name:24} {' '.join(figures)}")
+        # Each worker's memory after this run (bench/worker_memory.py: after 50,000 requests).
+        for label, port in (("kept", APP_PORT), ("unkept", UNKEPT_PORT)):
+            for number, pid in enumerate(workers[port], 1):
+                figures = "  ".join(f"{k} {v:5.1f} MB" for k, v in memory(pid).items())
+                print(f"app ({label}) worker {number}: {figures}")
 
 
 def _add_search_passages(count: int) -> None:

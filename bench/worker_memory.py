@@ -25,23 +25,20 @@ import re
 import subprocess
 import tempfile
 
-from _support import ROOT, app_env, children, expect_page, gunicorn, server, session_cookie
+from _support import (
+    ROOT,
+    app_env,
+    children,
+    expect_page,
+    gunicorn,
+    memory,
+    server,
+    session_cookie,
+)
 from autosave import draft_with_editors
 from pages import REDIS, _busy_consultation, _redis_up
 
 PORT = 5793
-
-
-def memory(pid: int) -> dict[str, float]:
-    """RSS, PSS and USS of a process in MB, from /proc/<pid>/smaps_rollup."""
-    fields = {}
-    with open(f"/proc/{pid}/smaps_rollup") as rollup:
-        for line in rollup:
-            name, _, rest = line.partition(":")
-            if rest.strip().endswith("kB"):
-                fields[name] = int(rest.split()[0]) / 1024
-    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-    return {"RSS": fields["Rss"], "PSS": fields["Pss"], "USS": uss}
 
 
 def lua_script(requests: list[tuple[str, str | None]]) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.organizations.models import Organization
 from app.policy import may, readable_edition, require
-from app.submissions.models import Coauthor, Endorsement, Section, Submission
+from app.submissions.models import Coauthor, Endorsement, Section, SectionObjective, Submission
 
 
 def writers_and_text():
@@ -82,6 +82,48 @@ def load_section(submission: Submission, key: str) -> Section:
     if section is None:
         abort(404)
     return section
+
+
+def load_for_editor(
+    submission_id: int, key: str, action: str = "submission.view"
+) -> tuple[Submission, Section]:
+    """The submission and one of its sections, with only what the section's editor pages
+    show and decide with: the consultation (dates, and its staff when asked for: a facilitator
+    reading a sent text), the co-authors (who writes it), and the section with its question,
+    current text and objectives. Two statements with the co-authors and the objectives, and
+    the same answers as load_submission then load_section (404 before 403 before 404)."""
+    found = (
+        db.session.execute(
+            select(Submission, Section)
+            .outerjoin(Section, (Section.submission_id == Submission.id) & (Section.key == key))
+            .where(Submission.id == submission_id)
+            .options(
+                joinedload(Submission.consultation),
+                joinedload(Submission.coauthors),
+                joinedload(Section.question),
+                joinedload(Section.current_revision),
+                with_expression(Section.objective_numbers, _objective_numbers()),
+            )
+        )
+        .unique()
+        .first()
+    )
+    if found is None:
+        abort(404)
+    submission, section = found
+    if not may(current_user, "submission.view", submission):
+        abort(404)
+    require(current_user, action, submission)
+    if section is None:
+        abort(404)
+    return submission, section
+
+
+def _objective_numbers():
+    """A section's objectives as "6,14" ("" for none), in the statement that reads it."""
+    numbers = func.aggregate_strings(cast(SectionObjective.number, String), ",")
+    found = select(numbers).where(SectionObjective.section_id == Section.id).scalar_subquery()
+    return func.coalesce(found, "")
 
 
 def load_section_for_saving(submission_id: int, key: str) -> tuple[Submission, int]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Response
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.auth.models import User
@@ -58,13 +60,17 @@ def render_editor(submission, section, status=200, **extra) -> Response:
 def _comments(section) -> list[Comment]:
     """The section's comments with their authors' names, in one statement however many
     people wrote them (nothing else of their accounts is read)."""
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.section_id == section.id)
-            .options(joinedload(Comment.author).options(load_only(User.id, User.display_name)))
-            .order_by(Comment.created_at)
-        )
+    return list(db.session.scalars(_comments_statement(), {"section_id": section.id}))
+
+
+@cache
+def _comments_statement():
+    """Built once: a statement reused with new parameters skips building its cache key."""
+    return (
+        select(Comment)
+        .where(Comment.section_id == bindparam("section_id"))
+        .options(joinedload(Comment.author).options(load_only(User.id, User.display_name)))
+        .order_by(Comment.created_at)
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.consultations.models import Consultation
@@ -88,26 +90,12 @@ def load_for_editor(
     submission_id: int, key: str, action: str = "submission.view"
 ) -> tuple[Submission, Section]:
     """The submission and one of its sections, with only what the section's editor pages
-    show and decide with: the consultation (dates, and its staff when asked for: a facilitator
-    reading a sent text), the co-authors (who writes it), and the section with its question,
-    current text and objectives. Two statements with the co-authors and the objectives, and
-    the same answers as load_submission then load_section (404 before 403 before 404)."""
-    found = (
-        db.session.execute(
-            select(Submission, Section)
-            .outerjoin(Section, (Section.submission_id == Submission.id) & (Section.key == key))
-            .where(Submission.id == submission_id)
-            .options(
-                joinedload(Submission.consultation),
-                joinedload(Submission.coauthors),
-                joinedload(Section.question),
-                joinedload(Section.current_revision),
-                with_expression(Section.objective_numbers, _objective_numbers()),
-            )
-        )
-        .unique()
-        .first()
-    )
+    show and decide with: the consultation's dates (its staff are read when asked for: a
+    facilitator reading a sent text), the co-authors (who writes it), and the section with
+    its question, current text and objectives. One statement, and the same answers as
+    load_submission then load_section (404 before 403 before 404)."""
+    params = {"submission_id": submission_id, "key": key}
+    found = db.session.execute(_editor_statement(), params).unique().first()
     if found is None:
         abort(404)
     submission, section = found
@@ -119,11 +107,31 @@ def load_for_editor(
     return submission, section
 
 
-def _objective_numbers():
-    """A section's objectives as "6,14" ("" for none), in the statement that reads it."""
+@cache
+def _editor_statement():
+    """Built once: a statement reused with new parameters skips building its cache key."""
     numbers = func.aggregate_strings(cast(SectionObjective.number, String), ",")
-    found = select(numbers).where(SectionObjective.section_id == Section.id).scalar_subquery()
-    return func.coalesce(found, "")
+    objectives = select(numbers).where(SectionObjective.section_id == Section.id)
+    return (
+        select(Submission, Section)
+        .outerjoin(
+            Section,
+            (Section.submission_id == Submission.id) & (Section.key == bindparam("key")),
+        )
+        .where(Submission.id == bindparam("submission_id"))
+        .options(
+            joinedload(Submission.consultation).load_only(
+                Consultation.opens_at, Consultation.deadline_at
+            ),
+            joinedload(Submission.coauthors),
+            joinedload(Section.question),
+            joinedload(Section.current_revision),
+            # "6,14", "" for none: see Section.objectives.
+            with_expression(
+                Section.objective_numbers, func.coalesce(objectives.scalar_subquery(), "")
+            ),
+        )
+    )
 
 
 def load_section_for_saving(submission_id: int, key: str) -> tuple[Submission, int]:

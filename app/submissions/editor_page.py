@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Response
+from flask import Response, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -45,7 +45,7 @@ def render_editor(submission, section, status=200, **extra) -> Response:
         "editable": editable,
         "reads_comments": reads_comments,
         "may_comment": may_comment,
-        "comment_form": CommentForm(formdata=None, prefix="comment") if may_comment else None,
+        "comment_form": None,  # a form sent back with its errors, else the kept fields
         # The tags as the section has them; a TagsForm (with its errors) only when sent back.
         "tags_form": None,
         "tag_lists": tag_lists(section) if editable else None,
@@ -54,6 +54,10 @@ def render_editor(submission, section, status=200, **extra) -> Response:
         "base_revision": section.current_revision_id,
     }
     context.update(extra)
+    if may_comment:
+        context["comment_fields"] = _comment_fields(
+            context["comment_form"], editable, section.current_revision_id
+        )
     return render("submissions/section.html", status=status, **context)
 
 
@@ -72,6 +76,34 @@ def _comments_statement():
         .options(joinedload(Comment.author).options(load_only(User.id, User.display_name)))
         .order_by(Comment.created_at)
     )
+
+
+# Per language and kind of page: the empty comment form's fields, with a slot for the revision.
+_KEPT_COMMENT_FIELDS: dict[tuple[str, bool], str] = {}
+_REVISION_SLOT = "kept-revision-slot"
+
+
+def _comment_fields(form, editable: bool, revision_id) -> Markup:
+    """The comment form's fields (the words quoted, the comment). A form sent back, with
+    what was typed and why it was refused, is rendered as it is. Every other page has the
+    same empty fields: rendered once per language and kind of page (the quote is taken from
+    the editor or from the text) through the same template, kept, and the revision the
+    quote is read in filled in."""
+    template = "submissions/_comment_fields.html"
+    if form is not None:
+        return Markup(
+            render_template(template, comment_form=form, editable=editable, revision=revision_id)
+        )
+    key = (str(get_locale()), bool(editable))
+    kept = _KEPT_COMMENT_FIELDS.get(key)
+    if kept is None:
+        empty = CommentForm(formdata=None, prefix="comment")
+        kept = render_template(
+            template, comment_form=empty, editable=editable, revision=_REVISION_SLOT
+        )
+        _KEPT_COMMENT_FIELDS[key] = kept
+    value = f'value="{escape(revision_id or "")}"'
+    return Markup(kept.replace(f'value="{_REVISION_SLOT}"', value, 1))
 
 
 # Per language (a handful): the fixed lists' markup, made at the first page in it.

@@ -7,8 +7,8 @@ from flask import render_template_string
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.submissions.editor_page import tag_lists
-from app.submissions.forms import TagsForm
+from app.submissions.editor_page import _comment_fields, tag_lists
+from app.submissions.forms import CommentForm, TagsForm
 from app.submissions.models import Comment, Section
 from app.timeutil import utcnow
 from tests.factories import make_consultation, make_org, make_submission, make_user
@@ -98,6 +98,17 @@ def test_the_kept_tag_lists_are_the_markup_of_the_form_macro(app, db, language):
         expected = _squeezed(render_template_string(macro, form=form))
         assert _squeezed(tag_lists(section)) == expected
         assert expected.count(" checked ") == 4
+
+
+@pytest.mark.parametrize("editable", [True, False])
+def test_the_kept_comment_fields_are_the_empty_form_rendered_afresh(app, editable):
+    with app.test_request_context(), force_locale("ar"):
+        kept = _comment_fields(None, editable, 42)
+        later = _comment_fields(None, editable, 7)
+        fresh = _comment_fields(CommentForm(formdata=None, prefix="comment"), editable, 42)
+    assert kept == fresh
+    assert 'name="comment-revision" type="hidden" value="7"' in later
+    assert ('data-quote-from="#body"' in kept) is editable
 
 
 def test_tags_are_shown_ticked_saved_and_a_wrong_one_is_sent_back(signed_in_client, db):

@@ -64,6 +64,8 @@ def render_editor(submission, section, status=200, **extra) -> Response:
 def _comments(section) -> list[Comment]:
     """The section's comments with their authors' names, in one statement however many
     people wrote them (nothing else of their accounts is read)."""
+    if section.has_comments is False:  # asked with the section (load_for_editor): none
+        return []
     return list(db.session.scalars(_comments_statement(), {"section_id": section.id}))
 
 

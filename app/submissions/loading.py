@@ -13,7 +13,14 @@ from app.consultations.models import Consultation
 from app.extensions import db
 from app.organizations.models import Organization
 from app.policy import may, readable_edition, require
-from app.submissions.models import Coauthor, Endorsement, Section, SectionObjective, Submission
+from app.submissions.models import (
+    Coauthor,
+    Comment,
+    Endorsement,
+    Section,
+    SectionObjective,
+    Submission,
+)
 
 
 def writers_and_text():
@@ -92,7 +99,8 @@ def load_for_editor(
     """The submission and one of its sections, with only what the section's editor pages
     show and decide with: the consultation's dates (its staff are read when asked for: a
     facilitator reading a sent text), the co-authors (who writes it), and the section with
-    its question, current text and objectives. One statement, and the same answers as
+    its question, current text and objectives, and whether it has comments. One statement,
+    and the same answers as
     load_submission then load_section (404 before 403 before 404)."""
     params = {"submission_id": submission_id, "key": key}
     found = db.session.execute(_editor_statement(), params).unique().first()
@@ -129,6 +137,10 @@ def _editor_statement():
             # "6,14", "" for none: see Section.objectives.
             with_expression(
                 Section.objective_numbers, func.coalesce(objectives.scalar_subquery(), "")
+            ),
+            with_expression(
+                Section.has_comments,
+                select(Comment.id).where(Comment.section_id == Section.id).exists(),
             ),
         )
     )

@@ -159,6 +159,9 @@ class Section(db.Model):
     # The objectives' numbers as one string ("6,14", "" for none), when the loader asked for
     # them in the section's own statement (loading.load_for_editor); else None.
     objective_numbers: Mapped[str | None] = query_expression()
+    # Whether anyone commented on it, likewise (None when not asked for): a page without
+    # comments does not ask for them.
+    has_comments: Mapped[bool | None] = query_expression()
 
     @property
     def objectives(self) -> list[int]:

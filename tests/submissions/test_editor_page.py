@@ -46,33 +46,41 @@ def _commented(db, submission, people, quotes=("Fees are high", "keep passports"
 def test_the_editor_reads_the_same_statements_however_many_comments_and_coauthors(
     signed_in_client, db, count_queries, reader
 ):
-    """Comment authors' names, co-authors and objectives come with fixed statements; a
-    facilitator reading a sent submission adds the consultation's staff, once."""
+    """Comment authors' names, co-authors and objectives come with fixed statements (a
+    facilitator reading a sent submission adds the consultation's staff, once); a section
+    nobody commented on asks for no comments."""
     facilitator, owner = make_user(role="facilitator"), make_user()
     org = make_org(owner)
-    small_consultation = make_consultation(facilitator=facilitator)
-    large_consultation = make_consultation(facilitator=facilitator, objectives=(2, 6, 7, 23))
-    small = make_submission(small_consultation, org, texts={"q1": TEXT})
+    consultations = [
+        make_consultation(facilitator=facilitator, objectives=objectives)
+        for objectives in [(6, 7), (6, 7), (2, 6, 7, 23)]
+    ]
     coauthors = [make_org(make_user()) for _ in range(3)]
-    large = make_submission(large_consultation, org, texts={"q1": TEXT}, coauthors=coauthors)
+    uncommented, small, large = [
+        make_submission(consultation, org, texts={"q1": TEXT}, coauthors=others)
+        for consultation, others in zip(consultations, [(), (), coauthors], strict=True)
+    ]
     large.section("q1").set_objectives([2, 6, 7, 23])
     large.section("q1").contribution_types = ["challenge", "pledge"]
     _commented(db, small, [owner])
     _commented(db, large, [owner] + [make_user() for _ in range(5)])
     if reader == "facilitator":
-        small.state = large.state = "submitted"
+        for submission in (uncommented, small, large):
+            submission.state = "submitted"
         db.session.commit()
     client = signed_in_client(facilitator if reader == "facilitator" else owner)
-    counted = []
-    for url in [f"/submissions/{submission.id}/sections/q1" for submission in (small, large)]:
+    urls = [f"/submissions/{s.id}/sections/q1" for s in (uncommented, small, large)]
+    counted, pages = [], []
+    for url in urls:
         with count_queries() as statements:
             page = client.get(url)
         assert page.status_code == 200
         counted.append(len(statements))
-    body = page.get_data(as_text=True)
-    assert "Comment 5" in body and "Answer 5" in body
-    assert body.count('<mark class="passage"') == 2  # "Fees are high" (twice), "keep passports"
-    assert len(set(counted)) == 1, counted
+        pages.append(page.get_data(as_text=True))
+    assert "No comments yet." in pages[0] and "Comment 0" in pages[1]
+    assert "Comment 5" in pages[2] and "Answer 5" in pages[2]
+    assert pages[2].count('<mark class="passage"') == 2  # "Fees are high" twice, "passports"
+    assert counted[0] + 1 == counted[1] == counted[2], counted
 
 
 def _squeezed(markup) -> str:

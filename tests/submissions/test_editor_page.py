@@ -148,3 +148,22 @@ def test_tags_are_shown_ticked_saved_and_a_wrong_one_is_sent_back(signed_in_clie
     assert db.session.get(Section, section.id).objectives == [7, 23]
     # Readers of the submission who may not change it get neither the lists nor the form.
     assert 'id="objectives"' not in signed_in_client(viewer).get(url).get_data(as_text=True)
+
+
+def test_the_presence_poll_reads_the_same_statements_however_many_are_editing(
+    signed_in_client, db, count_queries
+):
+    owner, *editors = [make_user(display_name=f"Person {n}") for n in range(5)]
+    org = make_org(owner, members=dict.fromkeys(editors, "editor"))
+    submission = make_submission(org=org, texts={"q1": TEXT})
+    url = f"/submissions/{submission.id}/sections/q1/presence"
+    client = signed_in_client(owner)
+    client.get(url)  # the first poll adds the owner's own presence (an INSERT, then UPDATEs)
+    counted = []
+    for editor in editors:
+        assert signed_in_client(editor).get(url).status_code == 200
+        with count_queries() as statements:
+            seen = client.get(url).get_data(as_text=True)
+        counted.append(len(statements))
+    assert all(editor.display_name in seen for editor in editors)
+    assert len(set(counted)) == 1, counted

@@ -99,9 +99,8 @@ def load_for_editor(
     """The submission and one of its sections, with only what the section's editor pages
     show and decide with: the consultation's dates (its staff are read when asked for: a
     facilitator reading a sent text), the co-authors (who writes it), and the section with
-    its question, current text and objectives, and whether it has comments. One statement,
-    and the same answers as
-    load_submission then load_section (404 before 403 before 404)."""
+    its question, current text, objectives and whether it has comments. One statement, and
+    the same answers as load_submission then load_section (404, then 403, then 404)."""
     params = {"submission_id": submission_id, "key": key}
     found = db.session.execute(_editor_statement(), params).unique().first()
     if found is None:

@@ -25,7 +25,7 @@ from app.policy import may
 from app.submissions import bp, editing
 from app.submissions.editor_page import render_editor
 from app.submissions.forms import TagsForm
-from app.submissions.loading import load_section, load_section_for_saving, load_submission
+from app.submissions.loading import load_for_editor, load_section_for_saving, load_submission
 from app.submissions.models import Revision
 from app.timeutil import utcnow
 from app.web import go_to, render
@@ -36,8 +36,7 @@ SAVE_ATTEMPTS = 5
 @bp.get("/submissions/<int:submission_id>/sections/<key>")
 @login_required
 def section(submission_id: int, key: str):
-    submission = load_submission(submission_id)
-    return render_editor(submission, load_section(submission, key))
+    return render_editor(*load_for_editor(submission_id, key))
 
 
 def _base_id(raw: str | None) -> int | None:
@@ -86,8 +85,7 @@ def _not_saved(submission_id: int, key: str, body: str, base_id, status: int) ->
         )
     if htmx:
         return make_response(problem, status)  # the editor keeps the text and says why
-    submission = load_submission(submission_id)
-    section = load_section(submission, key)
+    submission, section = load_for_editor(submission_id, key)
     return render_editor(
         submission, section, status, body=body, base_revision=base_id, problem=problem
     )
@@ -125,8 +123,7 @@ def _saved(submission_id: int, key: str, body: str, result: editing.SaveResult) 
             "submissions/_save_status.html", merged=result.merged, merged_text=text, now=utcnow()
         )
     else:
-        submission = load_submission(submission_id)
-        section = load_section(submission, key)
+        submission, section = load_for_editor(submission_id, key)
         response = render_editor(
             submission,
             section,
@@ -182,8 +179,7 @@ def _locked(section_id: int, body: str) -> Response:
 def tags(submission_id: int, key: str):
     from app.submissions.services import set_section_tags
 
-    submission = load_submission(submission_id, "submission.edit")
-    section = load_section(submission, key)
+    submission, section = load_for_editor(submission_id, key, "submission.edit")
     form = TagsForm()
     if form.validate_on_submit():
         set_section_tags(
@@ -201,8 +197,7 @@ def tags(submission_id: int, key: str):
 @login_required
 def presence(submission_id: int, key: str):
     """Polled while the editor is open: marks this person present, lists the others."""
-    submission = load_submission(submission_id)
-    section = load_section(submission, key)
+    submission, section = load_for_editor(submission_id, key)
     now = utcnow()
     if current_user.is_authenticated and _can_edit(submission):
         editing.mark_present(current_user, section.id, now)
@@ -220,8 +215,7 @@ def _can_edit(submission) -> bool:
 @bp.get("/submissions/<int:submission_id>/sections/<key>/history")
 @login_required
 def history(submission_id: int, key: str):
-    submission = load_submission(submission_id)
-    section = load_section(submission, key)
+    submission, section = load_for_editor(submission_id, key)
     revisions = db.session.scalars(
         select(Revision)
         .where(Revision.section_id == section.id)
@@ -247,8 +241,7 @@ def history(submission_id: int, key: str):
 def restore(submission_id: int, key: str, revision_id: int):
     from flask import flash
 
-    submission = load_submission(submission_id, "submission.edit")
-    section = load_section(submission, key)
+    submission, section = load_for_editor(submission_id, key, "submission.edit")
     try:
         editing.restore_revision(current_user, section.id, revision_id, utcnow())
     except editing.SectionLocked:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.organizations.models import Organization
 from app.policy import may, readable_edition, require
-from app.submissions.models import Coauthor, Endorsement, Section, Submission
+from app.submissions.models import (
+    Coauthor,
+    Comment,
+    Endorsement,
+    Section,
+    SectionObjective,
+    Submission,
+)
 
 
 def writers_and_text():
@@ -82,6 +91,58 @@ def load_section(submission: Submission, key: str) -> Section:
     if section is None:
         abort(404)
     return section
+
+
+def load_for_editor(
+    submission_id: int, key: str, action: str = "submission.view"
+) -> tuple[Submission, Section]:
+    """The submission and one of its sections, with only what the section's editor pages
+    show and decide with: the consultation's dates (its staff are read when asked for: a
+    facilitator reading a sent text), the co-authors (who writes it), and the section with
+    its question, current text, objectives and whether it has comments. One statement, and
+    the same answers as load_submission then load_section (404, then 403, then 404)."""
+    params = {"submission_id": submission_id, "key": key}
+    found = db.session.execute(_editor_statement(), params).unique().first()
+    if found is None:
+        abort(404)
+    submission, section = found
+    if not may(current_user, "submission.view", submission):
+        abort(404)
+    require(current_user, action, submission)
+    if section is None:
+        abort(404)
+    return submission, section
+
+
+@cache
+def _editor_statement():
+    """Built once: a statement reused with new parameters skips building its cache key."""
+    numbers = func.aggregate_strings(cast(SectionObjective.number, String), ",")
+    objectives = select(numbers).where(SectionObjective.section_id == Section.id)
+    return (
+        select(Submission, Section)
+        .outerjoin(
+            Section,
+            (Section.submission_id == Submission.id) & (Section.key == bindparam("key")),
+        )
+        .where(Submission.id == bindparam("submission_id"))
+        .options(
+            joinedload(Submission.consultation).load_only(
+                Consultation.opens_at, Consultation.deadline_at
+            ),
+            joinedload(Submission.coauthors),
+            joinedload(Section.question),
+            joinedload(Section.current_revision),
+            # "6,14", "" for none: see Section.objectives.
+            with_expression(
+                Section.objective_numbers, func.coalesce(objectives.scalar_subquery(), "")
+            ),
+            with_expression(
+                Section.has_comments,
+                select(Comment.id).where(Comment.section_id == Section.id).exists(),
+            ),
+        )
+    )
 
 
 def load_section_for_saving(submission_id: int, key: str) -> tuple[Submission, int]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, inspect
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import Model
 from app.i18n import lazy_gettext as _l
@@ -156,8 +156,19 @@ class Section(Model):
     def text(self) -> str:
         return self.current_revision.body if self.current_revision else ""
 
+    # The objectives' numbers as one string ("6,14", "" for none), when the loader asked for
+    # them in the section's own statement (loading.load_for_editor); else None.
+    objective_numbers: Mapped[str | None] = query_expression()
+    # Whether anyone commented on it, likewise (None when not asked for): a page without
+    # comments does not ask for them.
+    has_comments: Mapped[bool | None] = query_expression()
+
     @property
     def objectives(self) -> list[int]:
+        """The numbers, in order: from the rows once they are loaded or set, else from
+        `objective_numbers` when it came with the section, else from the rows (read now)."""
+        if self.objective_numbers is not None and "objective_rows" in inspect(self).unloaded:
+            return sorted(int(n) for n in self.objective_numbers.split(",") if n)
         return [row.number for row in self.objective_rows]
 
     def set_objectives(self, numbers) -> None:

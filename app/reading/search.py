@@ -13,19 +13,26 @@ confidential texts, drafts and restricted editions are not in that table at all.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from datetime import datetime
+from functools import cache, lru_cache
+from itertools import cycle
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, column, func, select, table
-from sqlalchemy import text as sql
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, String, bindparam, cast, column, func, inspect, or_, select, table
+from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.util import identity_key
 
 from app.consultations.models import Consultation, Review
 from app.extensions import db
 from app.pagination import RowPage
-from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
+from app.reading.models import (
+    FTS_TABLE,
+    PassageObjective,
+    PassagePlace,
+    PublishedPassage,
+    passage_anchor,
+)
 
 MAX_QUERY = 100
 MAX_TERMS = 8
@@ -64,129 +71,257 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _with_text(query: Select, words: list[str]) -> Select:
-    if not words:
-        return query
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        long_terms = [t for t in words if len(t) >= TRIGRAM]
-        if long_terms:
-            match = " ".join(_fts_phrase(t) for t in long_terms)
-            matched = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(match))
-            query = query.where(PublishedPassage.id.in_(matched))
-        # LIKE folds the case of ASCII letters only; for other text instr() finds the same
-        # rows, faster.
-        conditions = [
-            PublishedPassage.text.like(f"%{_escape_like(t)}%", escape="\\")
-            if t.isascii()
-            else func.instr(PublishedPassage.text, t) > 0
-            for t in words
-            if len(t) < TRIGRAM
-        ]
-    else:
-        conditions = [
-            PublishedPassage.text.ilike(f"%{_escape_like(t)}%", escape="\\") for t in words
-        ]
-        if any(len(t) >= TRIGRAM for t in words):
-            # Matched first, apart (a materialized CTE), so that the trigram index finds
-            # them rather than a walk through every passage in date order.
-            matched = (
-                select(PublishedPassage.id)
-                .where(and_(*conditions))
-                .cte("matched")
-                .prefix_with("MATERIALIZED")
-            )
-            return query.where(PublishedPassage.id.in_(select(matched.c.id)))
-    return query.where(and_(*conditions)) if conditions else query
-
-
-def _filtered(filters: Filters) -> Select:
-    """Passages of public consultations, with the filters applied (no ordering)."""
-    query = (
-        select(PublishedPassage)
-        .join(Consultation, Consultation.id == PublishedPassage.consultation_id)
-        .where(Consultation.published.is_(True))
-    )
-    if filters.consultation:
-        query = query.where(Consultation.slug == filters.consultation)
-    if filters.level:
-        query = query.join(Review, Review.id == Consultation.review_id).where(
-            Review.level == filters.level
-        )
-    if filters.objective is not None:
-        query = query.where(
-            PublishedPassage.id.in_(
-                select(PassageObjective.passage_id).where(
-                    PassageObjective.number == filters.objective
-                )
-            )
-        )
-    if filters.place:
-        query = query.where(
-            PublishedPassage.id.in_(
-                select(PassagePlace.passage_id).where(PassagePlace.code == filters.place)
-            )
-        )
-    if filters.language:
-        query = query.where(PublishedPassage.language == filters.language)
-    if filters.submission:
-        query = query.where(PublishedPassage.submission_ref == filters.submission)
-    return _with_text(query, terms(filters.q))
-
-
-@contextmanager
-def _trigram_index_first(filters: Filters):
-    """PostgreSQL's planner prices ILIKE too low and reads every row rather than the
-    trigram index (ten times slower on 10,000 passages): while words of three characters
-    or more are searched, it is told to avoid a sequential scan where it has another way."""
-    words = [t for t in terms(filters.q) if len(t) >= TRIGRAM]
-    if not words or db.session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    db.session.execute(sql("SET LOCAL enable_seqscan = off"))
-    try:
-        yield
-    finally:
-        db.session.execute(sql("SET LOCAL enable_seqscan = on"))
+FILTERS = ("consultation", "objective", "place", "language", "level", "submission")
 
 
 def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
     """One page of matching passages, newest publication first, then in document order.
 
-    First the page's ids with the total (a window count: the text is matched once, and
-    only ids are sorted), then those passages with their consultation, objectives and
-    places (a fixed number of queries whatever the page shows)."""
+    One statement: the matches are counted (a window count: the text is matched once, and
+    only ids and sort keys are sorted), and the page's passages come with their objectives.
+    Their consultations (with their reviews) are those this request loaded already (the
+    search form lists them), else one more statement; past the last page one more counts
+    the matches. The statements are built once per shape of search (which filters, which
+    kinds of words) and take the values as parameters."""
     page = max(page, 1)
-    order = (
-        PublishedPassage.published_at.desc(),
+    dialect = db.session.get_bind().dialect.name
+    words = terms(filters.q)
+    kinds = tuple(_kind(word, dialect) for word in words)
+    present = tuple(name for name in FILTERS if getattr(filters, name) not in ("", None))
+    listed, counted = _statements(dialect, kinds, present)
+    values = {
+        **_word_values(words, kinds),
+        **{name: getattr(filters, name) for name in present},
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+    }
+    rows = db.session.execute(listed, values).all()
+    if not rows:  # past the last page, or nothing matches
+        return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
+    consultations = _consultations({row.consultation_id for row in rows})
+    found = [_found(row, consultations[row.consultation_id]) for row in rows]
+    return RowPage(found, page, per_page, rows[0].total)
+
+
+def _kind(word: str, dialect: str) -> str:
+    """How a word is matched: "trigram" through the index, shorter ones by scanning the
+    filtered rows (on SQLite LIKE folds the case of ASCII letters only; for other text
+    instr() finds the same rows, faster)."""
+    if len(word) >= TRIGRAM:
+        return "trigram"
+    return "like" if dialect != "sqlite" or word.isascii() else "instr"
+
+
+def _word_values(words: list[str], kinds: tuple[str, ...]) -> dict[str, str]:
+    values = {
+        f"word{i}": word if kind == "instr" else f"%{_escape_like(word)}%"
+        for i, (word, kind) in enumerate(zip(words, kinds, strict=True))
+    }
+    values |= {f"lower{i}": f"%{_escape_like(word.lower())}%" for i, word in enumerate(words)}
+    trigrams = [word for word, kind in zip(words, kinds, strict=True) if kind == "trigram"]
+    values["match"] = " ".join(_fts_phrase(word) for word in trigrams)
+    return values
+
+
+@lru_cache(maxsize=128)
+def _statements(dialect: str, kinds: tuple[str, ...], present: tuple[str, ...]):
+    """The page's statement and the count's, for one shape of search."""
+    matching = _matching(dialect, kinds, present).subquery("matching")
+    shown = (
+        select(matching.c.id, func.count().over().label("total"))
+        .order_by(*_order(matching.c))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("shown")
+    )
+    objectives = (
+        select(func.aggregate_strings(cast(PassageObjective.number, String), ","))
+        .where(PassageObjective.passage_id == PublishedPassage.id)
+        .scalar_subquery()
+    )
+    listed = (
+        select(shown.c.total, objectives.label("objectives"), *SHOWN_COLUMNS)
+        .join_from(shown, PublishedPassage, PublishedPassage.id == shown.c.id)
+        .order_by(*_order(PublishedPassage))
+    )
+    return listed, select(func.count()).select_from(matching)
+
+
+def _matching(dialect: str, kinds: tuple[str, ...], present: tuple[str, ...]) -> Select:
+    """Ids and sort keys of the matching passages of public consultations (no ordering).
+
+    The text is matched first, apart: on PostgreSQL in a materialized CTE, so that the
+    trigram index finds the matches rather than a walk through every passage in date
+    order; the passage's sort keys come out of the same read, so no match is read twice."""
+    passages = select(
+        PublishedPassage.id,
+        PublishedPassage.published_at,
         PublishedPassage.consultation_id,
         PublishedPassage.paragraph,
-        PublishedPassage.id,
+        PublishedPassage.language,
+        PublishedPassage.submission_ref,
+    ).where(*_text_conditions(dialect, kinds))
+    if dialect == "postgresql" and "trigram" in kinds:
+        matched = passages.cte("matched").prefix_with("MATERIALIZED")
+    else:
+        matched = passages.subquery("matched")
+    query = (
+        select(matched)
+        .join(Consultation, Consultation.id == matched.c.consultation_id)
+        .where(Consultation.published.is_(True))
     )
-    ids_query = (
-        _filtered(filters)
-        .with_only_columns(PublishedPassage.id, func.count().over().label("total"))
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    with _trigram_index_first(filters):
-        found = db.session.execute(ids_query).all()
-        if not found:  # past the last page, or nothing matches
-            counted = select(func.count()).select_from(_filtered(filters).subquery())
-            return RowPage([], page, per_page, db.session.scalar(counted) or 0)
-    ids = [row.id for row in found]
-    passages = db.session.scalars(
-        select(PublishedPassage)
-        .where(PublishedPassage.id.in_(ids))
-        .options(
-            selectinload(PublishedPassage.consultation).joinedload(Consultation.review),
-            selectinload(PublishedPassage.objective_rows),
-            selectinload(PublishedPassage.place_rows),
+    if "consultation" in present:
+        query = query.where(Consultation.slug == bindparam("consultation"))
+    if "level" in present:
+        query = query.join(Review, Review.id == Consultation.review_id).where(
+            Review.level == bindparam("level")
         )
-    ).unique()
-    by_id = {passage.id: passage for passage in passages}
-    return RowPage([by_id[i] for i in ids], page, per_page, found[0].total)
+    if "objective" in present:
+        tagged = select(PassageObjective.passage_id).where(
+            PassageObjective.number == bindparam("objective")
+        )
+        query = query.where(matched.c.id.in_(tagged))
+    if "place" in present:
+        placed = select(PassagePlace.passage_id).where(PassagePlace.code == bindparam("place"))
+        query = query.where(matched.c.id.in_(placed))
+    if "language" in present:
+        query = query.where(matched.c.language == bindparam("language"))
+    if "submission" in present:
+        query = query.where(matched.c.submission_ref == bindparam("submission"))
+    return query
+
+
+def _text_conditions(dialect: str, kinds: tuple[str, ...]) -> list:
+    """What a passage's text must hold: every word of the query (values `word0`...)."""
+    text = PublishedPassage.text
+    words = [bindparam(f"word{i}", type_=String) for i in range(len(kinds))]
+    if dialect != "sqlite":
+        return [
+            _trigram_match(text, word, bindparam(f"lower{i}", type_=String))
+            if kind == "trigram"
+            else text.ilike(word, escape="\\")
+            for i, (word, kind) in enumerate(zip(words, kinds, strict=True))
+        ]
+    conditions = []
+    if "trigram" in kinds:
+        fts = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(bindparam("match")))
+        conditions.append(PublishedPassage.id.in_(fts))
+    for word, kind in zip(words, kinds, strict=True):
+        if kind == "like":
+            conditions.append(text.like(word, escape="\\"))
+        elif kind == "instr":
+            conditions.append(func.instr(text, word) > 0)
+    return conditions
+
+
+def _trigram_match(text, word, lower):
+    """A word of three characters or more, found through the trigram index (PostgreSQL).
+
+    The planner prices ILIKE far too low (each row's whole text is lower-cased), so with
+    the word in sight it reads every passage rather than the index, ten times slower; and
+    working out how many rows the word matches takes it longer than the search. Given as
+    a sub-select, the word is out of its sight: it takes the index, at once. Then ILIKE
+    runs on the rows the index proposes, after a case-exact LIKE of the word in lower case
+    that finds most of them at a fraction of the cost."""
+    return or_(
+        text.like(select(lower).scalar_subquery(), escape="\\"),
+        text.ilike(select(word).scalar_subquery(), escape="\\"),
+    )
+
+
+def _consultations(ids: set[int]) -> dict[int, Consultation]:
+    """The consultations of the shown passages, with their reviews: those this request
+    loaded already with what the results show are used as they are, the others come in
+    one statement."""
+    found, missing = {}, []
+    for id_ in ids:
+        known = db.session.identity_map.get(identity_key(Consultation, id_))
+        if known is not None and not inspect(known).unloaded & SHOWN_OF_CONSULTATION:
+            found[id_] = known
+        else:
+            missing.append(id_)
+    if missing:
+        loaded = db.session.scalars(_consultations_statement(), {"ids": missing})
+        found.update((consultation.id, consultation) for consultation in loaded)
+    return found
+
+
+# What the results show of a consultation: its title (in the reader's language), review.
+SHOWN_OF_CONSULTATION = {"slug", "texts", "original_language", "review"}
+
+
+@cache
+def _consultations_statement() -> Select:
+    return (
+        select(Consultation)
+        .where(Consultation.id.in_(bindparam("ids", expanding=True)))
+        .options(
+            load_only(Consultation.slug, Consultation.texts, Consultation.original_language),
+            joinedload(Consultation.review),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPassage:
+    """A passage as the reading pages show it (only the columns they show)."""
+
+    id: int
+    consultation: Consultation
+    reference: str
+    submission_ref: str
+    version: int
+    question: str
+    credit: str
+    language: str
+    translated_from: str | None
+    direction: str
+    text: str
+    published_at: datetime
+    objectives: list[int]
+
+    @property
+    def anchor(self) -> str:
+        return passage_anchor(self.reference, self.language, self.translated_from)
+
+
+SHOWN_COLUMNS = (
+    PublishedPassage.id,
+    PublishedPassage.consultation_id,
+    PublishedPassage.reference,
+    PublishedPassage.submission_ref,
+    PublishedPassage.version,
+    PublishedPassage.question,
+    PublishedPassage.credit,
+    PublishedPassage.language,
+    PublishedPassage.translated_from,
+    PublishedPassage.direction,
+    PublishedPassage.text,
+    PublishedPassage.published_at,
+)
+
+
+def _order(columns) -> tuple:
+    return (columns.published_at.desc(), columns.consultation_id, columns.paragraph, columns.id)
+
+
+def _found(row, consultation: Consultation) -> FoundPassage:
+    numbers = sorted(int(n) for n in row.objectives.split(",")) if row.objectives else []
+    return FoundPassage(
+        id=row.id,
+        consultation=consultation,
+        reference=row.reference,
+        submission_ref=row.submission_ref,
+        version=row.version,
+        question=row.question,
+        credit=row.credit,
+        language=row.language,
+        translated_from=row.translated_from,
+        direction=row.direction,
+        text=row.text,
+        published_at=row.published_at,
+        objectives=numbers,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -194,7 +329,7 @@ def _pattern(q: str) -> re.Pattern | None:
     words = sorted(set(terms(q)), key=len, reverse=True)
     if not words:
         return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
 
 
 def highlight(text: str, q: str) -> Markup:
@@ -202,10 +337,11 @@ def highlight(text: str, q: str) -> Markup:
     pattern = _pattern(q)
     if pattern is None:
         return escape(text)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(Markup("<mark>%s</mark>") % text[match.start() : match.end()])
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return Markup("").join(parts)
+    # split() with the pattern's one group gives text, match, text, match, ..., text.
+    pieces = pattern.split(text)
+    return Markup(
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if odd else escape(piece)
+            for odd, piece in zip(cycle((False, True)), pieces)
+        )
+    )

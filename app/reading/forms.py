@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import SearchField, SelectField
@@ -48,9 +51,7 @@ class SearchForm(Form):
         everything = options([("", _l("All"))])
         consultations, places, languages = published or ([], [], [])
         self.consultation.choices = everything + options(consultations)
-        self.objective.choices = everything + options(
-            (str(o.number), o.short_label) for o in gcm.objectives()
-        )
+        self.objective.choices = everything + _objectives()
         self.place.choices = everything + options(places)
         self.language.choices = everything + options(languages)
         self.level.choices = everything + level_choices()
@@ -65,3 +66,13 @@ class SearchForm(Form):
             language=self.language.data or "",
             level=self.level.data or "",
         )
+
+
+@cache
+def _objectives() -> list:
+    """The objectives' choices, their labels translated only when FastSelect renders them
+    (once per language): the form takes the values on every request."""
+    return options(
+        (str(o.number), LazyString(lambda number=o.number: gcm.objective(number).short_label))
+        for o in gcm.objectives()
+    )

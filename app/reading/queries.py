@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import load_only
 
 from app.consultations.models import Consultation
 from app.extensions import db
@@ -107,8 +107,7 @@ def search_choices() -> tuple[list, list, list]:
 
 
 def consultations_with_passages() -> list[Consultation]:
-    """Public consultations that have passages, the latest published first: their titles
-    and reviews (which the search results show too)."""
+    """Public consultations that have passages, the latest published first (their titles)."""
     return db.session.scalars(_statements()["consultations"]).all()
 
 
@@ -134,10 +133,7 @@ def _statements() -> dict[str, Select]:
     consultations = (
         select(Consultation)
         .where(Consultation.published.is_(True), has_passages)
-        .options(
-            load_only(Consultation.slug, Consultation.texts, Consultation.original_language),
-            joinedload(Consultation.review),
-        )
+        .options(load_only(Consultation.slug, Consultation.texts, Consultation.original_language))
         .order_by(Consultation.compiled_at.desc(), Consultation.id)
     )
     of_consultations = PublishedPassage.consultation_id.in_(bindparam("ids", expanding=True))

@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import cycle
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, String, bindparam, cast, column, func, inspect, or_, select, table
+from sqlalchemy import Select, String, bindparam, cast, column, func, or_, select, table
 from sqlalchemy.orm import joinedload, load_only
-from sqlalchemy.orm.util import identity_key
 
 from app.consultations.models import Consultation, Review
 from app.extensions import db
@@ -78,11 +77,10 @@ def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
     """One page of matching passages, newest publication first, then in document order.
 
     One statement: the matches are counted (a window count: the text is matched once, and
-    only ids and sort keys are sorted), and the page's passages come with their objectives.
-    Their consultations (with their reviews) are those this request loaded already (the
-    search form lists them), else one more statement; past the last page one more counts
-    the matches. The statements are built once per shape of search (which filters, which
-    kinds of words) and take the values as parameters."""
+    only ids and sort keys are sorted), and the page's passages come with their objectives
+    and consultations (with their reviews); past the last page one more counts the
+    matches. The statements are built once per shape of search (which filters, which kinds
+    of words) and take the values as parameters."""
     page = max(page, 1)
     dialect = db.session.get_bind().dialect.name
     words = terms(filters.q)
@@ -98,23 +96,24 @@ def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
     rows = db.session.execute(listed, values).all()
     if not rows:  # past the last page, or nothing matches
         return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
-    consultations = _consultations({row.consultation_id for row in rows})
-    found = [_found(row, consultations[row.consultation_id]) for row in rows]
-    return RowPage(found, page, per_page, rows[0].total)
+    return RowPage([_found(row) for row in rows], page, per_page, rows[0].total)
 
 
 def _kind(word: str, dialect: str) -> str:
-    """How a word is matched: "trigram" through the index, shorter ones by scanning the
-    filtered rows (on SQLite LIKE folds the case of ASCII letters only; for other text
-    instr() finds the same rows, faster)."""
+    """How a word is matched: "trigram" through the index; a shorter one by reading the
+    filtered rows, as a substring: "exact" when the word has no letter case (Chinese, Thai,
+    digits) or SQLite would not fold it anyway (LIKE folds ASCII letters only), "like" for
+    ASCII on SQLite, "folded" (both lower-cased) otherwise."""
     if len(word) >= TRIGRAM:
         return "trigram"
-    return "like" if dialect != "sqlite" or word.isascii() else "instr"
+    if dialect == "sqlite":
+        return "like" if word.isascii() else "exact"
+    return "exact" if word.lower() == word == word.upper() else "folded"
 
 
 def _word_values(words: list[str], kinds: tuple[str, ...]) -> dict[str, str]:
     values = {
-        f"word{i}": word if kind == "instr" else f"%{_escape_like(word)}%"
+        f"word{i}": word if kind == "exact" else f"%{_escape_like(word)}%"
         for i, (word, kind) in enumerate(zip(words, kinds, strict=True))
     }
     values |= {f"lower{i}": f"%{_escape_like(word.lower())}%" for i, word in enumerate(words)}
@@ -140,8 +139,13 @@ def _statements(dialect: str, kinds: tuple[str, ...], present: tuple[str, ...]):
         .scalar_subquery()
     )
     listed = (
-        select(shown.c.total, objectives.label("objectives"), *SHOWN_COLUMNS)
+        select(shown.c.total, objectives.label("objectives"), Consultation, *SHOWN_COLUMNS)
         .join_from(shown, PublishedPassage, PublishedPassage.id == shown.c.id)
+        .join(Consultation, Consultation.id == PublishedPassage.consultation_id)
+        .options(
+            load_only(Consultation.slug, Consultation.texts, Consultation.original_language),
+            joinedload(Consultation.review),
+        )
         .order_by(*_order(PublishedPassage))
     )
     return listed, select(func.count()).select_from(matching)
@@ -195,22 +199,22 @@ def _text_conditions(dialect: str, kinds: tuple[str, ...]) -> list:
     """What a passage's text must hold: every word of the query (values `word0`...)."""
     text = PublishedPassage.text
     words = [bindparam(f"word{i}", type_=String) for i in range(len(kinds))]
-    if dialect != "sqlite":
-        return [
-            _trigram_match(text, word, bindparam(f"lower{i}", type_=String))
-            if kind == "trigram"
-            else text.ilike(word, escape="\\")
-            for i, (word, kind) in enumerate(zip(words, kinds, strict=True))
-        ]
     conditions = []
-    if "trigram" in kinds:
+    if dialect == "sqlite" and "trigram" in kinds:
         fts = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(bindparam("match")))
         conditions.append(PublishedPassage.id.in_(fts))
-    for word, kind in zip(words, kinds, strict=True):
-        if kind == "like":
+    for i, (word, kind) in enumerate(zip(words, kinds, strict=True)):
+        if kind == "trigram" and dialect != "sqlite":
+            conditions.append(_trigram_match(text, word, bindparam(f"lower{i}", type_=String)))
+        elif kind == "like":
             conditions.append(text.like(word, escape="\\"))
-        elif kind == "instr":
-            conditions.append(func.instr(text, word) > 0)
+        elif kind == "exact":
+            position = func.instr if dialect == "sqlite" else func.strpos
+            conditions.append(position(text, word) > 0)
+        elif kind == "folded":
+            # What ILIKE does, written so that the planner is not offered the trigram
+            # index, which a word this short cannot use.
+            conditions.append(func.lower(text).like(func.lower(word), escape="\\"))
     return conditions
 
 
@@ -226,39 +230,6 @@ def _trigram_match(text, word, lower):
     return or_(
         text.like(select(lower).scalar_subquery(), escape="\\"),
         text.ilike(select(word).scalar_subquery(), escape="\\"),
-    )
-
-
-def _consultations(ids: set[int]) -> dict[int, Consultation]:
-    """The consultations of the shown passages, with their reviews: those this request
-    loaded already with what the results show are used as they are, the others come in
-    one statement."""
-    found, missing = {}, []
-    for id_ in ids:
-        known = db.session.identity_map.get(identity_key(Consultation, id_))
-        if known is not None and not inspect(known).unloaded & SHOWN_OF_CONSULTATION:
-            found[id_] = known
-        else:
-            missing.append(id_)
-    if missing:
-        loaded = db.session.scalars(_consultations_statement(), {"ids": missing})
-        found.update((consultation.id, consultation) for consultation in loaded)
-    return found
-
-
-# What the results show of a consultation: its title (in the reader's language), review.
-SHOWN_OF_CONSULTATION = {"slug", "texts", "original_language", "review"}
-
-
-@cache
-def _consultations_statement() -> Select:
-    return (
-        select(Consultation)
-        .where(Consultation.id.in_(bindparam("ids", expanding=True)))
-        .options(
-            load_only(Consultation.slug, Consultation.texts, Consultation.original_language),
-            joinedload(Consultation.review),
-        )
     )
 
 
@@ -287,7 +258,6 @@ class FoundPassage:
 
 SHOWN_COLUMNS = (
     PublishedPassage.id,
-    PublishedPassage.consultation_id,
     PublishedPassage.reference,
     PublishedPassage.submission_ref,
     PublishedPassage.version,
@@ -305,11 +275,11 @@ def _order(columns) -> tuple:
     return (columns.published_at.desc(), columns.consultation_id, columns.paragraph, columns.id)
 
 
-def _found(row, consultation: Consultation) -> FoundPassage:
+def _found(row) -> FoundPassage:
     numbers = sorted(int(n) for n in row.objectives.split(",")) if row.objectives else []
     return FoundPassage(
         id=row.id,
-        consultation=consultation,
+        consultation=row.Consultation,
         reference=row.reference,
         submission_ref=row.submission_ref,
         version=row.version,

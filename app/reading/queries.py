@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, literal, select, union_all
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import joinedload, load_only
 
 from app.consultations.models import Consultation
 from app.extensions import db
@@ -54,6 +54,7 @@ def published_consultations() -> list[tuple[Consultation, int]]:
     found = db.session.scalars(
         select(Consultation)
         .where(Consultation.id.in_(counts), Consultation.published.is_(True))
+        .options(joinedload(Consultation.review))  # the reading index shows it
         .order_by(Consultation.compiled_at.desc(), Consultation.id)
     )
     return [(c, counts[c.id]) for c in found]

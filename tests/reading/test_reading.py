@@ -217,7 +217,7 @@ def test_a_page_of_results_takes_one_statement_however_many_it_shows(published, 
     with count_queries() as many:
         page = find_passages(Filters(), 1)
     assert len(page.items) == 6 and page.total == 6
-    assert len(few) == len(many) == 1
+    assert len(_queries(few)) == len(_queries(many)) == 1
     # The page's consultations, reviews and objectives came with it.
     with count_queries() as shown:
         assert [p.consultation.title for p in page.items] == ["Recruitment fees"] * 6
@@ -249,7 +249,12 @@ def test_the_search_page_takes_the_same_statements_however_much_is_published(
     with count_queries() as two:
         page = client.get("/search?q=charged").get_data(as_text=True)
     assert "Wage theft" in page and "Second Network saw wages" in page
-    assert len(one) == len(two) <= 3
+    assert len(_queries(one)) == len(_queries(two)) <= 3
+
+
+def _queries(statements: list[str]) -> list[str]:
+    # (Settings of the PostgreSQL planner, when words are searched, are not queries.)
+    return [statement for statement in statements if not statement.startswith("SET ")]
 
 
 def test_the_search_form_lists_only_what_public_passages_have(published, client):

@@ -245,10 +245,11 @@ def _trigram_match(text, word, lower):
     rows ILIKE matches (it tries the pattern on the column's statistics) took longer than
     the search. ILIKE lower-cases the whole text of every row the index proposes; a
     case-exact LIKE of the word in lower case finds most of them at a fraction of that
-    cost, and ILIKE runs only on the others."""
+    cost, and ILIKE runs only on the others. (Backslash is PostgreSQL's escape character
+    for LIKE already: naming it would add a call per row.)"""
     return or_(
-        text.like(select(lower).scalar_subquery(), escape="\\"),
-        text.ilike(select(word).scalar_subquery(), escape="\\"),
+        text.like(select(lower).scalar_subquery()),
+        text.ilike(select(word).scalar_subquery()),
     )
 
 

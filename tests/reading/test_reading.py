@@ -143,6 +143,23 @@ def test_search_answers_htmx_with_the_results_only_and_bad_filters_with_422(publ
     assert 'value="' + "x" * 101 + '"' in page  # what was typed comes back
 
 
+def test_results_alone_skip_the_form_lists_unless_a_filter_from_them_is_asked(
+    published, client, count_queries
+):
+    htmx = {"HX-Request": "true"}
+    with count_queries() as alone:
+        fragment = client.get("/search?q=ថ្លៃសេវា", headers=htmx)
+    with count_queries() as whole:
+        client.get("/search?q=ថ្លៃសេវា")
+    assert fragment.status_code == 200 and "<mark>ថ្លៃសេវា</mark>" in fragment.get_data(as_text=True)
+    assert len(_queries(alone)) == len(_queries(whole)) - 2  # consultations, places and languages
+    unknown = client.get("/search?q=fees&consultation=not-public", headers=htmx)
+    assert unknown.status_code == 422
+    slug = published.consultation.slug
+    chosen = client.get(f"/search?consultation={slug}&language=th&place=", headers=htmx)
+    assert chosen.status_code == 200 and THAI in chosen.get_data(as_text=True)
+
+
 def test_results_are_paginated_with_the_filters_kept(published, client, monkeypatch):
     monkeypatch.setattr("app.reading.routes.PER_PAGE", 2)
     first = client.get("/search", query_string={"objective": "6"}).get_data(as_text=True)

@@ -112,9 +112,14 @@ class PublishedPassage(Model):
     @property
     def anchor(self) -> str:
         """The passage's id on its consultation's reading page."""
-        anchor = "p-" + re.sub(r"[^0-9A-Za-z]+", "-", self.reference).strip("-")
-        # A translation sits beside its original: its own id, with its language.
-        return f"{anchor}-{self.language}" if self.translated_from else anchor
+        return passage_anchor(self.reference, self.language, self.translated_from)
+
+
+def passage_anchor(reference: str, language: str, translated_from: str | None) -> str:
+    """A passage's id on its consultation's reading page ("p-S-014-3")."""
+    anchor = "p-" + re.sub(r"[^0-9A-Za-z]+", "-", reference).strip("-")
+    # A translation sits beside its original: its own id, with its language.
+    return f"{anchor}-{language}" if translated_from else anchor
 
 
 class PassageObjective(Model):

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, Select, bindparam, func, literal, select, union_all
+from sqlalchemy.orm import joinedload, load_only
 
 from app.consultations.models import Consultation
 from app.extensions import db
@@ -54,6 +56,7 @@ def published_consultations() -> list[tuple[Consultation, int]]:
     found = db.session.scalars(
         select(Consultation)
         .where(Consultation.id.in_(counts), Consultation.published.is_(True))
+        .options(joinedload(Consultation.review))  # the reading index shows it
         .order_by(Consultation.compiled_at.desc(), Consultation.id)
     )
     return [(c, counts[c.id]) for c in found]
@@ -92,13 +95,74 @@ def search_choices() -> tuple[list, list, list]:
     """The choices of the search form: only what has been published."""
 
     def choices() -> list:
-        consultations = [(c.slug, c.title) for c, _n in published_consultations()]
-        places = [(code, name) for code, name, _n in place_counts()]
-        languages = [(code, name) for code, name, _n in language_counts()]
+        found = consultations_with_passages()
+        consultations = [(c.slug, c.title) for c in found]
+        codes = published_codes([c.id for c in found])
+        places = sorted(((c, area_name(c)) for c in codes["place"]), key=lambda r: r[1])
+        languages = sorted(
+            ((c, language_name_in_reader_language(c)) for c in codes["language"]),
+            key=lambda r: r[1],
+        )
         return [consultations, places, languages]
 
     consultations, places, languages = kept("search-choices", choices)
     return consultations, places, languages
+
+
+def consultations_with_passages() -> list[Consultation]:
+    """Public consultations that have passages, the latest published first (their titles)."""
+    return list(db.session.scalars(_statements()["consultations"]).all())
+
+
+def published_codes(consultation_ids: list[int]) -> dict[str, list[str]]:
+    """{"place": [...], "language": [...]}: the places and languages of the passages of
+    these consultations, in one statement."""
+    found: dict[str, list[str]] = {"place": [], "language": []}
+    if consultation_ids:
+        codes = db.session.execute(_statements()["codes"], {"ids": consultation_ids})
+        for kind, value in codes:
+            found[kind].append(value)
+    return found
+
+
+@cache
+def _statements() -> dict[str, Executable]:
+    """The statements of the search form's choices, built once."""
+    has_passages = (
+        select(PublishedPassage.id)
+        .where(PublishedPassage.consultation_id == Consultation.id)
+        .exists()
+    )
+    consultations = (
+        select(Consultation)
+        .where(Consultation.published.is_(True), has_passages)
+        .options(load_only(Consultation.slug, Consultation.texts, Consultation.original_language))
+        .order_by(Consultation.compiled_at.desc(), Consultation.id)
+    )
+    of_consultations = PublishedPassage.consultation_id.in_(bindparam("ids", expanding=True))
+    languages = select(PublishedPassage.language).where(of_consultations)
+    places = (
+        select(PassagePlace.code)
+        .join(PublishedPassage, PublishedPassage.id == PassagePlace.passage_id)
+        .where(of_consultations)
+    )
+    codes = union_all(_distinct("language", languages), _distinct("place", places))
+    return {"consultations": consultations, "codes": codes}
+
+
+def _distinct(kind: str, values: Select) -> Select:
+    """(kind, value) for each distinct value of the one column `values` selects, by a loose
+    index scan (the next value after the last one found, through the index, until there is
+    none): its cost follows the number of values, a few hundred at most, not of passages."""
+    column = values.selected_columns[0]
+
+    def following(after=None):
+        query = values.order_by(column).limit(1)
+        return (query if after is None else query.where(column > after)).scalar_subquery()
+
+    found = select(following().label("value")).cte(f"{kind}_values", recursive=True)
+    found = found.union_all(select(following(found.c.value)).where(found.c.value.is_not(None)))
+    return select(literal(kind).label("kind"), found.c.value).where(found.c.value.is_not(None))
 
 
 def facets() -> dict:

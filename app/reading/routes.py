@@ -16,7 +16,7 @@ from app.reading.publishing import current_publication
 from app.reading.search import Filters, find_passages
 from app.reference import LANGUAGE_CODES, country_codes, gcm, language_name_in_reader_language
 from app.reference.regions import CONTINENTS, SUBREGIONS, area_name
-from app.web import render
+from app.web import render, wants_fragment
 
 PER_PAGE = 20
 AREA_CODES = set(SUBREGIONS) | set(CONTINENTS)
@@ -33,7 +33,7 @@ def index():
 
 @bp.get("/search")
 def search():
-    form = SearchForm(request.args, published=queries.search_choices())
+    form = SearchForm(request.args, published=_published_choices())
     valid = form.validate()
     filters = form.filters() if valid else Filters()
     found = find_passages(filters, requested_page(), PER_PAGE) if valid else None
@@ -46,6 +46,17 @@ def search():
         page=found,
         params=filters.params(),
     )
+
+
+def _published_choices() -> tuple[list, list, list]:
+    """The lists of the search form. The results alone (htmx, as a reader types) show no
+    form, and with none of these filters asked for, "All" is the only choice to check."""
+    if wants_fragment() and not any(request.args.get(name) for name in PUBLISHED_FILTERS):
+        return [], [], []
+    return queries.search_choices()
+
+
+PUBLISHED_FILTERS = ("consultation", "place", "language")
 
 
 @bp.get("/read/consultations/<slug>")

@@ -15,17 +15,37 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from functools import lru_cache
+from itertools import cycle
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, column, func, select, table
-from sqlalchemy import text as sql
-from sqlalchemy.orm import selectinload
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    bindparam,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import joinedload, load_only
 
 from app.consultations.models import Consultation, Review
 from app.extensions import db
 from app.pagination import RowPage
-from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
+from app.reading.models import (
+    FTS_TABLE,
+    PassageObjective,
+    PassagePlace,
+    PublishedPassage,
+    passage_anchor,
+)
 
 MAX_QUERY = 100
 MAX_TERMS = 8
@@ -64,129 +84,248 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _with_text(query: Select, words: list[str]) -> Select:
-    if not words:
-        return query
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        long_terms = [t for t in words if len(t) >= TRIGRAM]
-        if long_terms:
-            match = " ".join(_fts_phrase(t) for t in long_terms)
-            matched = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(match))
-            query = query.where(PublishedPassage.id.in_(matched))
-        # LIKE folds the case of ASCII letters only; for other text instr() finds the same
-        # rows, faster.
-        conditions = [
-            PublishedPassage.text.like(f"%{_escape_like(t)}%", escape="\\")
-            if t.isascii()
-            else func.instr(PublishedPassage.text, t) > 0
-            for t in words
-            if len(t) < TRIGRAM
-        ]
-    else:
-        conditions = [
-            PublishedPassage.text.ilike(f"%{_escape_like(t)}%", escape="\\") for t in words
-        ]
-        if any(len(t) >= TRIGRAM for t in words):
-            # Matched first, apart (a materialized CTE), so that the trigram index finds
-            # them rather than a walk through every passage in date order.
-            matches = (
-                select(PublishedPassage.id)
-                .where(and_(*conditions))
-                .cte("matched")
-                .prefix_with("MATERIALIZED")
-            )
-            return query.where(PublishedPassage.id.in_(select(matches.c.id)))
-    return query.where(and_(*conditions)) if conditions else query
-
-
-def _filtered(filters: Filters) -> Select:
-    """Passages of public consultations, with the filters applied (no ordering)."""
-    query = (
-        select(PublishedPassage)
-        .join(Consultation, Consultation.id == PublishedPassage.consultation_id)
-        .where(Consultation.published.is_(True))
-    )
-    if filters.consultation:
-        query = query.where(Consultation.slug == filters.consultation)
-    if filters.level:
-        query = query.join(Review, Review.id == Consultation.review_id).where(
-            Review.level == filters.level
-        )
-    if filters.objective is not None:
-        query = query.where(
-            PublishedPassage.id.in_(
-                select(PassageObjective.passage_id).where(
-                    PassageObjective.number == filters.objective
-                )
-            )
-        )
-    if filters.place:
-        query = query.where(
-            PublishedPassage.id.in_(
-                select(PassagePlace.passage_id).where(PassagePlace.code == filters.place)
-            )
-        )
-    if filters.language:
-        query = query.where(PublishedPassage.language == filters.language)
-    if filters.submission:
-        query = query.where(PublishedPassage.submission_ref == filters.submission)
-    return _with_text(query, terms(filters.q))
-
-
-@contextmanager
-def _trigram_index_first(filters: Filters):
-    """PostgreSQL's planner prices ILIKE too low and reads every row rather than the
-    trigram index (ten times slower on 10,000 passages): while words of three characters
-    or more are searched, it is told to avoid a sequential scan where it has another way."""
-    words = [t for t in terms(filters.q) if len(t) >= TRIGRAM]
-    if not words or db.session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    db.session.execute(sql("SET LOCAL enable_seqscan = off"))
-    try:
-        yield
-    finally:
-        db.session.execute(sql("SET LOCAL enable_seqscan = on"))
+FILTERS = ("consultation", "objective", "place", "language", "level", "submission")
 
 
 def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
     """One page of matching passages, newest publication first, then in document order.
 
-    First the page's ids with the total (a window count: the text is matched once, and
-    only ids are sorted), then those passages with their consultation, objectives and
-    places (a fixed number of queries whatever the page shows)."""
+    One statement: the matches are counted (a window count: the text is matched once, and
+    only ids and sort keys are sorted), and the page's passages come with their objectives
+    and consultations (with their reviews); past the last page one more counts the
+    matches. The statements are built once per shape of search (which filters, which kinds
+    of words) and take the values as parameters."""
     page = max(page, 1)
-    order = (
-        PublishedPassage.published_at.desc(),
+    dialect = db.session.get_bind().dialect.name
+    words = terms(filters.q)
+    kinds = tuple(_kind(word, dialect) for word in words)
+    present = tuple(name for name in FILTERS if getattr(filters, name) not in ("", None))
+    listed, counted = _statements(dialect, kinds, present)
+    values = {
+        **_word_values(words, kinds),
+        **{name: getattr(filters, name) for name in present},
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+    }
+    with _trigram_index_first(dialect, kinds):
+        rows = db.session.execute(listed, values).all()
+        if not rows:  # past the last page, or nothing matches
+            return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
+    return RowPage([_found(row) for row in rows], page, per_page, rows[0].total)
+
+
+def _kind(word: str, dialect: str) -> str:
+    """How a word is matched: "trigram" through the index; a shorter one by reading the
+    filtered rows, as a substring: "exact" when the word has no letter case (Chinese, Thai,
+    digits) or SQLite would not fold it anyway (LIKE folds ASCII letters only), "like" for
+    ASCII on SQLite, "folded" (both lower-cased) otherwise."""
+    if len(word) >= TRIGRAM:
+        return "trigram"
+    if dialect == "sqlite":
+        return "like" if word.isascii() else "exact"
+    return "exact" if word.lower() == word == word.upper() else "folded"
+
+
+def _word_values(words: list[str], kinds: tuple[str, ...]) -> dict[str, str]:
+    values = {
+        f"word{i}": word if kind == "exact" else f"%{_escape_like(word)}%"
+        for i, (word, kind) in enumerate(zip(words, kinds, strict=True))
+    }
+    values |= {f"lower{i}": f"%{_escape_like(word.lower())}%" for i, word in enumerate(words)}
+    trigrams = [word for word, kind in zip(words, kinds, strict=True) if kind == "trigram"]
+    values["match"] = " ".join(_fts_phrase(word) for word in trigrams)
+    return values
+
+
+@contextmanager
+def _trigram_index_first(dialect: str, kinds: tuple[str, ...]):
+    """PostgreSQL's planner prices ILIKE too low and reads every row rather than the
+    trigram index (ten times slower on 10,000 passages; more so while the index holds
+    recent entries in its pending list, which makes it look costly): while words of three
+    characters or more are searched, it is told to avoid a sequential scan where it has
+    another way."""
+    if dialect != "postgresql" or "trigram" not in kinds:
+        yield
+        return
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
+
+
+@lru_cache(maxsize=128)
+def _statements(dialect: str, kinds: tuple[str, ...], present: tuple[str, ...]):
+    """The page's statement and the count's, for one shape of search."""
+    matching = _matching(dialect, kinds, present).subquery("matching")
+    shown = (
+        select(matching.c.id, func.count().over().label("total"))
+        .order_by(*_order(matching.c))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("shown")
+    )
+    objectives = (
+        select(func.aggregate_strings(cast(PassageObjective.number, String), ","))
+        .where(PassageObjective.passage_id == PublishedPassage.id)
+        .scalar_subquery()
+    )
+    listed = (
+        select(shown.c.total, objectives.label("objectives"), Consultation, *SHOWN_COLUMNS)
+        .join_from(shown, PublishedPassage, PublishedPassage.id == shown.c.id)
+        .join(Consultation, Consultation.id == PublishedPassage.consultation_id)
+        .options(
+            load_only(Consultation.slug, Consultation.texts, Consultation.original_language),
+            joinedload(Consultation.review),
+        )
+        .order_by(*_order(PublishedPassage))
+    )
+    return listed, select(func.count()).select_from(matching)
+
+
+def _matching(dialect: str, kinds: tuple[str, ...], present: tuple[str, ...]) -> Select:
+    """Ids and sort keys of the matching passages of public consultations (no ordering).
+
+    The text is matched first, apart: on PostgreSQL in a materialized CTE, so that the
+    trigram index finds the matches rather than a walk through every passage in date
+    order; the passage's sort keys come out of the same read, so no match is read twice."""
+    passages = select(
+        PublishedPassage.id,
+        PublishedPassage.published_at,
         PublishedPassage.consultation_id,
         PublishedPassage.paragraph,
-        PublishedPassage.id,
+        PublishedPassage.language,
+        PublishedPassage.submission_ref,
+    ).where(*_text_conditions(dialect, kinds))
+    matched: Subquery | CTE
+    if dialect == "postgresql" and "trigram" in kinds:
+        matched = passages.cte("matched").prefix_with("MATERIALIZED")
+    else:
+        matched = passages.subquery("matched")
+    query = (
+        select(matched)
+        .join(Consultation, Consultation.id == matched.c.consultation_id)
+        .where(Consultation.published.is_(True))
     )
-    ids_query = (
-        _filtered(filters)
-        .with_only_columns(PublishedPassage.id, func.count().over().label("total"))
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    with _trigram_index_first(filters):
-        found = db.session.execute(ids_query).all()
-        if not found:  # past the last page, or nothing matches
-            counted = select(func.count()).select_from(_filtered(filters).subquery())
-            return RowPage([], page, per_page, db.session.scalar(counted) or 0)
-    ids = [row.id for row in found]
-    passages = db.session.scalars(
-        select(PublishedPassage)
-        .where(PublishedPassage.id.in_(ids))
-        .options(
-            selectinload(PublishedPassage.consultation).joinedload(Consultation.review),
-            selectinload(PublishedPassage.objective_rows),
-            selectinload(PublishedPassage.place_rows),
+    if "consultation" in present:
+        query = query.where(Consultation.slug == bindparam("consultation"))
+    if "level" in present:
+        query = query.join(Review, Review.id == Consultation.review_id).where(
+            Review.level == bindparam("level")
         )
-    ).unique()
-    by_id = {passage.id: passage for passage in passages}
-    return RowPage([by_id[i] for i in ids], page, per_page, found[0].total)
+    if "objective" in present:
+        tagged = select(PassageObjective.passage_id).where(
+            PassageObjective.number == bindparam("objective")
+        )
+        query = query.where(matched.c.id.in_(tagged))
+    if "place" in present:
+        placed = select(PassagePlace.passage_id).where(PassagePlace.code == bindparam("place"))
+        query = query.where(matched.c.id.in_(placed))
+    if "language" in present:
+        query = query.where(matched.c.language == bindparam("language"))
+    if "submission" in present:
+        query = query.where(matched.c.submission_ref == bindparam("submission"))
+    return query
+
+
+def _text_conditions(dialect: str, kinds: tuple[str, ...]) -> list:
+    """What a passage's text must hold: every word of the query (values `word0`...)."""
+    text = PublishedPassage.text
+    words = [bindparam(f"word{i}", type_=String) for i in range(len(kinds))]
+    conditions: list[ColumnElement[bool]] = []
+    if dialect == "sqlite" and "trigram" in kinds:
+        fts = select(_fts.c.rowid).where(_fts.c.text.op("MATCH")(bindparam("match")))
+        conditions.append(PublishedPassage.id.in_(fts))
+    for i, (word, kind) in enumerate(zip(words, kinds, strict=True)):
+        if kind == "trigram" and dialect != "sqlite":
+            conditions.append(_trigram_match(text, word, bindparam(f"lower{i}", type_=String)))
+        elif kind == "like":
+            conditions.append(text.like(word, escape="\\"))
+        elif kind == "exact":
+            position = func.instr if dialect == "sqlite" else func.strpos
+            conditions.append(position(text, word) > 0)
+        elif kind == "folded":
+            # What ILIKE does, written so that the planner is not offered the trigram
+            # index, which a word this short cannot use.
+            conditions.append(func.lower(text).like(func.lower(word), escape="\\"))
+    return conditions
+
+
+def _trigram_match(text, word, lower):
+    """A word of three characters or more, found through the trigram index (PostgreSQL).
+
+    The word goes in as a sub-select, out of the planner's sight: estimating how many
+    rows ILIKE matches (it tries the pattern on the column's statistics) took longer than
+    the search. ILIKE lower-cases the whole text of every row the index proposes; a
+    case-exact LIKE of the word in lower case finds most of them at a fraction of that
+    cost, and ILIKE runs only on the others. (Backslash is PostgreSQL's escape character
+    for LIKE already: naming it would add a call per row.)"""
+    return or_(
+        text.like(select(lower).scalar_subquery()),
+        text.ilike(select(word).scalar_subquery()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPassage:
+    """A passage as the reading pages show it (only the columns they show)."""
+
+    id: int
+    consultation: Consultation
+    reference: str
+    submission_ref: str
+    version: int
+    question: str
+    credit: str
+    language: str
+    translated_from: str | None
+    direction: str
+    text: str
+    published_at: datetime
+    objectives: list[int]
+
+    @property
+    def anchor(self) -> str:
+        return passage_anchor(self.reference, self.language, self.translated_from)
+
+
+SHOWN_COLUMNS = (
+    PublishedPassage.id,
+    PublishedPassage.reference,
+    PublishedPassage.submission_ref,
+    PublishedPassage.version,
+    PublishedPassage.question,
+    PublishedPassage.credit,
+    PublishedPassage.language,
+    PublishedPassage.translated_from,
+    PublishedPassage.direction,
+    PublishedPassage.text,
+    PublishedPassage.published_at,
+)
+
+
+def _order(columns) -> tuple:
+    return (columns.published_at.desc(), columns.consultation_id, columns.paragraph, columns.id)
+
+
+def _found(row) -> FoundPassage:
+    numbers = sorted(int(n) for n in row.objectives.split(",")) if row.objectives else []
+    return FoundPassage(
+        id=row.id,
+        consultation=row.Consultation,
+        reference=row.reference,
+        submission_ref=row.submission_ref,
+        version=row.version,
+        question=row.question,
+        credit=row.credit,
+        language=row.language,
+        translated_from=row.translated_from,
+        direction=row.direction,
+        text=row.text,
+        published_at=row.published_at,
+        objectives=numbers,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -194,7 +333,7 @@ def _pattern(q: str) -> re.Pattern | None:
     words = sorted(set(terms(q)), key=len, reverse=True)
     if not words:
         return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
 
 
 def highlight(text: str, q: str) -> Markup:
@@ -202,10 +341,11 @@ def highlight(text: str, q: str) -> Markup:
     pattern = _pattern(q)
     if pattern is None:
         return escape(text)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(Markup("<mark>%s</mark>") % text[match.start() : match.end()])
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return Markup("").join(parts)
+    # split() with the pattern's one group gives text, match, text, match, ..., text.
+    pieces = pattern.split(text)
+    return Markup(
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if odd else escape(piece)
+            for odd, piece in zip(cycle((False, True)), pieces)
+        )
+    )

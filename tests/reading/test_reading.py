@@ -4,6 +4,7 @@ script, and that nothing confidential, restricted, drafted or unpublished is eve
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.reading.models import PublishedPassage
 from app.reading.search import Filters, find_passages, highlight
 from app.timeutil import utcnow
-from tests.factories import sign_in
+from tests.factories import make_consultation, make_org, make_submission, make_user, sign_in
 from tests.reading.conftest import CHINESE, KHMER, NEPALI, THAI, compile_edition
 
 
@@ -142,6 +143,23 @@ def test_search_answers_htmx_with_the_results_only_and_bad_filters_with_422(publ
     assert 'value="' + "x" * 101 + '"' in page  # what was typed comes back
 
 
+def test_results_alone_skip_the_form_lists_unless_a_filter_from_them_is_asked(
+    published, client, count_queries
+):
+    htmx = {"HX-Request": "true"}
+    with count_queries() as alone:
+        fragment = client.get("/search?q=ថ្លៃសេវា", headers=htmx)
+    with count_queries() as whole:
+        client.get("/search?q=ថ្លៃសេវា")
+    assert fragment.status_code == 200 and "<mark>ថ្លៃសេវា</mark>" in fragment.get_data(as_text=True)
+    assert len(_queries(alone)) == len(_queries(whole)) - 2  # consultations, places and languages
+    unknown = client.get("/search?q=fees&consultation=not-public", headers=htmx)
+    assert unknown.status_code == 422
+    slug = published.consultation.slug
+    chosen = client.get(f"/search?consultation={slug}&language=th&place=", headers=htmx)
+    assert chosen.status_code == 200 and THAI in chosen.get_data(as_text=True)
+
+
 def test_results_are_paginated_with_the_filters_kept(published, client, monkeypatch):
     monkeypatch.setattr("app.reading.routes.PER_PAGE", 2)
     first = client.get("/search", query_string={"objective": "6"}).get_data(as_text=True)
@@ -210,14 +228,68 @@ def test_reindex_fills_the_passages_again_from_the_published_files(published, ap
     assert _texts(Filters(q="ថ្លៃសេវា")) == [KHMER]
 
 
-def test_a_page_of_results_takes_the_same_queries_however_many_it_shows(published, count_queries):
+def test_a_page_of_results_takes_one_statement_however_many_it_shows(published, count_queries):
     with count_queries() as few:
         assert len(find_passages(Filters(q="ថ្លៃសេវា"), 1).items) == 1
     with count_queries() as many:
-        assert len(find_passages(Filters(), 1).items) == 6
+        page = find_passages(Filters(), 1)
+    assert len(page.items) == 6 and page.total == 6
+    assert len(_queries(few)) == len(_queries(many)) == 1
+    # The page's consultations, reviews and objectives came with it.
+    with count_queries() as shown:
+        assert [p.consultation.title for p in page.items] == ["Recruitment fees"] * 6
+        assert {p.consultation.review.level for p in page.items} == {"regional"}
+        assert {n for p in page.items for n in p.objectives} == {6, 14}
+    assert shown == []
+    with count_queries() as past_the_end:
+        assert find_passages(Filters(), 2).total == 6  # no rows: one more counts them
+    assert len(past_the_end) == 2
+
+
+def test_the_search_page_takes_the_same_statements_however_much_is_published(
+    published, client, count_queries
+):
+    with count_queries() as one:
+        assert "S-001 ¶1" in client.get("/search?q=charged").get_data(as_text=True)
+    facilitator = make_user(role="facilitator")
+    other = make_consultation(facilitator=facilitator, title="Wage theft", objectives=(6,))
+    for name, country in (("Second Network", "KE"), ("Third Network", "PE")):
+        make_submission(
+            other,
+            make_org(name=name, countries=[country]),
+            state="accepted",
+            texts={"q1": f"{name} saw wages charged twice.", "q2": "Deducted."},
+        )
+    other.deadline_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    compile_edition(other, facilitator)
+    with count_queries() as two:
+        page = client.get("/search?q=charged").get_data(as_text=True)
+    assert "Wage theft" in page and "Second Network saw wages" in page
+    assert len(_queries(one)) == len(_queries(two)) <= 3
+
+
+def _queries(statements: list[str]) -> list[str]:
     # (Settings of the PostgreSQL planner, when words are searched, are not queries.)
-    few = [statement for statement in few if not statement.startswith("SET ")]
-    assert len(few) == len(many) <= 5
+    return [statement for statement in statements if not statement.startswith("SET ")]
+
+
+def test_the_search_form_lists_only_what_public_passages_have(published, client):
+    def options(page: str, name: str) -> set[str]:
+        select_ = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        return set(re.findall(r'<option value="([^"]*)"', select_.group(1)))
+
+    page = client.get("/search?language=th").get_data(as_text=True)
+    assert options(page, "consultation") == {"", published.consultation.slug}
+    # The named text's country; not the confidential one's (TH), nor the anonymous one's.
+    assert options(page, "place") == {"", "PH"}
+    assert options(page, "language") == {"", "en", "th"}
+    assert '<option value="th" selected>' in page
+    published.consultation.published = False
+    db.session.commit()
+    page = client.get("/search").get_data(as_text=True)
+    assert options(page, "consultation") == options(page, "place") == {""}
+    assert options(page, "language") == {""}
 
 
 @pytest.mark.parametrize("query", ['"', 'a"b*c', "NEAR(x y", "%_\\", "(((", "OR AND NOT", "x"])

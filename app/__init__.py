@@ -60,10 +60,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_database_pragmas(app: Flask) -> None:
-    from app.database import configure_engine_events
+    from app.database import configure_engine_events, end_read_only_transaction
 
     with app.app_context():
         configure_engine_events()
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs before it (in reverse).
+    app.teardown_appcontext(end_read_only_transaction)
 
 
 def register_security(app: Flask) -> None:

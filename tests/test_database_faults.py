@@ -249,7 +249,7 @@ def test_a_connection_lost_in_the_middle_of_a_get_is_run_again(pg):
     client = application.test_client()
     sign_in(client, editor)
     _db.session.commit()
-    with KillMidRequest(_db.engine, admin, "FROM sections", times=1) as kill:
+    with KillMidRequest(_db.engine, admin, "sections", times=1) as kill:
         response = client.get(f"/submissions/{submission.id}/sections/q1")
     assert kill.killed == 1
     assert response.status_code == 200

@@ -42,8 +42,10 @@ FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
 # lays a part out (about 350 MB for 800,000), whatever the length of the whole.
 PART_CHARACTERS = 1_200_000
 # A part that goes on in the middle of a group starts with about this much of the part
-# before, so that it can begin with the first text or paragraph of that part's last page(s).
-OVERLAP_CHARACTERS = 25_000
+# before (some 25 pages), so that it can begin with the first text or paragraph of that
+# part's last pages that begins a page. Only these texts are marked (see _cut), and only
+# the pages after the cut are laid out twice.
+OVERLAP_CHARACTERS = 100_000
 # Typst runs and joins at a time: Typst lays out on about one core.
 PROCESSES = 2
 
@@ -154,7 +156,7 @@ def _split(entries: list[dict]) -> list[tuple[int, int, int]]:
         end = starts[number + 1] if number + 1 < len(starts) else len(entries)
         first, overlap = own, 0
         if own in pieces_of:
-            while first - 1 > starts[number - 1] and overlap < OVERLAP_CHARACTERS:
+            while first > starts[number - 1] and overlap < OVERLAP_CHARACTERS:
                 if _is_heading(entries[first - 1]):
                     break
                 first -= 1

@@ -173,3 +173,18 @@ def test_a_part_goes_on_at_the_last_page_that_a_text_or_paragraph_begins():
     marks = [[3, 0, 1, True], [3, 1, 2, True], [3, 2, 2, False], [4, -1, 3, True], [4, 0, 3, False]]
     assert typeset._cut(marks) == (4, -1, 3)
     assert typeset._cut([[3, 0, 1, True], [3, 1, 1, False], [3, 2, 2, False]]) is None
+
+
+def test_an_edition_without_texts_has_its_front_matter_and_annex(app, db):
+    facilitator = make_user(role="facilitator")
+    consultation = make_consultation(facilitator=facilitator, questions=1)
+    only = make_submission(
+        consultation, make_org(), state="accepted", texts={"q1": "Only for reviewers."}
+    )
+    only.attribution = "confidential"
+    db.session.commit()
+    public = _pages(_pdf(app, consultation, facilitator, edition="public"))
+    assert "Annex: organizations" in public[-1]
+    assert not any("Only for reviewers." in page for page in public)
+    restricted = _pages(_pdf(app, consultation, facilitator))
+    assert any("Only for reviewers." in page for page in restricted)

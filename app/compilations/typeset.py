@@ -1,27 +1,28 @@
 """Typesetting a compiled input as PDF with Typst, in parts that are joined.
 
 Typst holds the whole layout of a document in memory until it has written the PDF (about
-1.5 GB for 1,100 pages) and lays it out on about one core. So each edition is laid out in
-parts, each by a short Typst run of its own that gives its memory back when it ends, two
-runs at a time, and the parts are joined with pikepdf:
+1.5 GB for the 1,250 pages of 500 submissions) and lays it out on about one core. So each
+edition is laid out in parts, each by a short Typst run that gives its memory back when it
+ends, two runs at a time, and the parts are joined with pikepdf:
 
 - **body parts**: the texts, about PART_CHARACTERS characters each. A part ends where a
   group ends (its next heading starts a page anyway) or, in a long group, in the middle:
-  then the run marks the page on which each text and paragraph starts and ends, the join
-  keeps its pages up to the last one that begins with a text or paragraph of its own, and
-  the next part begins with that one (its file starts with the end of the part before), so
-  every page is the one a single run would make.
+  then the run marks its last texts (the page each text and paragraph begins on, and
+  whether it begins that page), the join keeps its pages before the last page that begins
+  with one of them, and the next part (whose file starts with those texts) begins with
+  that one: every page is the one a single run would make.
 - **the frame**: cover, contents, method, figures, tables, index and annex, with one empty
   page standing in for each page of the body. These pages carry the running heads and page
   numbers, and the body's headings stand on them, hidden, where the body has them: the
   contents' page numbers and links and the bookmarks are Typst's own.
 - **the join**: the frame's pages, with each body page in the place of its stand-in and
-  under its running head and number; the tags for screen readers joined into one tree; the
-  properties neutral (the title only).
+  drawing the stand-in (its running head and number) first; the tags for screen readers
+  joined into one tree; the properties neutral (the title only); object streams.
 
 Imports nothing from the app: large compilations run this file as a script (`python -I
-typeset.py all BUILDING PARENT_PID`), which runs each Typst layout and each join as a fresh
-Python process of its own that loads only Typst or pikepdf (a tenth of a second each).
+typeset.py BUILDING PARENT_PID`), which loads Typst and pikepdf once and forks a child
+for each Typst run and each join (see `typeset`); small ones call `typeset` in the app's
+process.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from pathlib import Path
 TEMPLATE = Path(__file__).with_name("typst") / "compilation.typ"
 FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
 
-# Text characters per body part: Typst needs about 0.4 KB of memory per character while it
-# lays a part out (about 350 MB for 800,000), whatever the length of the whole.
+# Text characters per body part (see _characters): Typst needs about 0.3 KB of memory per
+# character while it lays a part out (about 300 MB for a million), whatever the whole.
 PART_CHARACTERS = 1_200_000
 # A part that goes on in the middle of a group starts with about this much of the part
 # before (some 25 pages), so that it can begin with the first text or paragraph of that
@@ -634,15 +635,6 @@ def _neutralise(document, title: str) -> None:
     document.docinfo["/Title"] = title
     if "/Metadata" in document.Root:
         del document.Root["/Metadata"]
-
-
-def neutralise(pdf: bytes, output: Path, title: str) -> None:
-    """A PDF's properties made neutral (see _neutralise), written to `output`."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        _neutralise(document, title)
-        document.save(output, deterministic_id=True)
 
 
 # -- In the app's process --------------------------------------------------------------------

@@ -91,7 +91,9 @@ def prepare(data: dict, folder: Path, title: str) -> Path:
     frame["part"] = "frame"
     frame["submissions"] = [{key: s[key] for key in SUBMISSION_KEYS} for s in data["submissions"]]
     _write(folder / "frame.json", frame)
-    _write(folder / "plan.json", {"title": title, "parts": plan})
+    # Last, and whole at once: the typesetting process takes the edition up when it appears.
+    _write(folder / "plan.tmp", {"title": title, "parts": plan})
+    (folder / "plan.tmp").replace(folder / "plan.json")
     return folder
 
 
@@ -339,19 +341,31 @@ def _cut(marks: list) -> tuple[int, int, int] | None:
 # -- Running the parts, two at a time ------------------------------------------------------
 
 
-def typeset(building: Path, separate: bool) -> None:
-    """Lay out and join every edition prepared under `building` (folders `pdf-<edition>`),
-    writing `<edition>.pdf`. Separate: each Typst run and join in a child process of its
-    own (forked from this one, which has loaded Typst and pikepdf but never runs them),
-    PROCESSES at a time; otherwise one after the other in this process."""
-    editions = [Edition(folder) for folder in sorted(building.glob("pdf-*"))]
+def typeset(building: Path, separate: bool, names: list[str] | None = None) -> None:
+    """Lay out and join the editions `names` (all prepared ones if none given) under
+    `building` (folders `pdf-<edition>`), writing `<edition>.pdf`. An edition is taken up as
+    soon as it is prepared (its plan written): the first starts while the app still makes
+    the other. Separate: each Typst run and join in a child process of its own (forked from
+    this one, which has loaded Typst and pikepdf but never runs them), PROCESSES at a time;
+    otherwise one after the other in this process. If jobs fail, the ones running are let
+    end and the first edition in `names` that failed is named."""
+    names = names or [folder.name.removeprefix("pdf-") for folder in sorted(building.glob("pdf-*"))]
+    editions: list[Edition] = []
     running: dict[int, tuple] = {}  # child's pid: (edition, job)
+    failed: dict[str, str] = {}  # edition: why
     log = open(os.environ["TYPESET_LOG"], "a") if os.environ.get("TYPESET_LOG") else None  # noqa: SIM115
     try:
         while True:
-            jobs = [(edition, job) for edition in editions for job in edition.ready()]
+            for name in names[len(editions) :]:  # in order, once prepared
+                if not (building / f"pdf-{name}" / "plan.json").exists():
+                    break
+                editions.append(Edition(building / f"pdf-{name}"))
+            jobs = [] if failed else [(e, job) for e in editions for job in e.ready()]
             if not jobs and not running:
-                break
+                if failed or len(editions) == len(names):
+                    break
+                time.sleep(0.02)  # the next edition is being prepared
+                continue
             # What ends an edition first, then the body parts of the edition with the most
             # left to lay out, so that both end about together.
             jobs.sort(
@@ -374,12 +388,16 @@ def typeset(building: Path, separate: bool) -> None:
             if os.waitstatus_to_exitcode(status) != 0:
                 errors = edition.folder / f"{_name(job)}.err"
                 message = errors.read_text(errors="replace") if errors.exists() else ""
-                raise TypesettingFailed(edition.name, message or f"stopped ({status})")
+                failed.setdefault(edition.name, message or f"stopped ({status})")
+                continue
             edition.end(job)
     finally:
         for pid in running:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
+    for name in names:
+        if name in failed:
+            raise TypesettingFailed(name, failed[name])
     for edition in editions:
         if "join" not in edition.finished:
             raise TypesettingFailed(edition.name, "its parts could not all be laid out")
@@ -641,26 +659,32 @@ def _neutralise(document, title: str) -> None:
 
 
 class Typesetting:
-    """Both editions' PDFs. Large ones are laid out by a process of their own (this file as
-    a script), which starts at once and works while the caller writes the other formats;
-    small ones in this process, when `finish` is called. Use as a context manager: leaving
-    it early (an error) stops the process still running."""
+    """The editions' PDFs. Add each edition's content as soon as it is made (the larger
+    first): with `separate` (large compilations, decided at the first), a typesetting
+    process of its own (this file as a script) starts on it at once and works while the
+    caller makes the next edition and writes the other formats; otherwise everything is
+    laid out in this process when `finish` is called. Use as a context manager: leaving it
+    early (an error) stops the process still running."""
 
-    def __init__(self, data: dict[str, dict], building: Path, title: str, separate: bool = True):
-        self.building, self.separate = building, separate
-        for edition, content in data.items():
-            prepare(content, building / f"pdf-{edition}", title)
+    def __init__(self, building: Path, title: str, editions: list[str]):
+        self.building, self.title, self.editions = building, title, editions
+        self.separate: bool | None = None
         self.running: subprocess.Popen | None = None
-        if separate:
-            script = [sys.executable, "-I", __file__, str(building), str(os.getpid())]
-            self.running = subprocess.Popen(
-                script, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
+
+    def add(self, edition: str, content: dict, separate: bool) -> None:
+        prepare(content, self.building / f"pdf-{edition}", self.title)
+        if self.separate is None:
+            self.separate = separate
+            if separate:
+                script = [sys.executable, "-I", __file__, str(self.building), str(os.getpid())]
+                self.running = subprocess.Popen(
+                    [*script, *self.editions], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                )
 
     def finish(self) -> None:
-        """Wait for both editions: `<edition>.pdf` in the building folder."""
+        """Wait for every edition: `<edition>.pdf` in the building folder."""
         if not self.separate:
-            typeset(self.building, separate=False)
+            typeset(self.building, separate=False, names=self.editions)
             return
         _, errors = self.running.communicate()
         code, self.running = self.running.returncode, None
@@ -692,14 +716,15 @@ def _die_with_parent(parent: int) -> None:
         sys.exit(1)
 
 
-def main(building: str, parent: str) -> None:
-    """`python -I typeset.py BUILDING PARENT_PID`: every edition prepared in BUILDING."""
+def main(building: str, parent: str, *names: str) -> None:
+    """`python -I typeset.py BUILDING PARENT_PID [EDITION...]`: the editions (or every one
+    prepared) in BUILDING, each as soon as it is prepared."""
     _die_with_parent(int(parent))
     import pikepdf  # noqa: F401 (loaded once here, before the children are forked)
 
     _fonts()
     try:
-        typeset(Path(building), separate=True)
+        typeset(Path(building), separate=True, names=list(names))
     except TypesettingFailed as error:
         sys.exit(str(error))
 

@@ -32,8 +32,8 @@ from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-# Below this many paragraphs the two PDFs are typeset in this process; above it, each in a
-# fresh process of its own (a fraction of a second to start), so its memory is returned.
+# Below this many paragraphs the PDFs are typeset in this process; above it, by a process of
+# their own (a fraction of a second to start) and its children, so their memory is returned.
 SEPARATE_PROCESS_PARAGRAPHS = 2000
 
 
@@ -236,24 +236,26 @@ def _build_in(
     building.mkdir(parents=True)
     # Translations into the compilation's language (app/submission_translations/compiling.py).
     plan = translation_plan(consultation, language, translations)
-    data = {
-        edition: apply_translations(
-            build_content(
-                consultation,
-                submissions,
-                edition=edition,
-                grouping=grouping,
-                language=language,
-                version=number,
-                now=now,
-            ),
-            plan,
-            translations,
-        )
-        for edition in EDITIONS
-    }
-    # Typst starts on the PDFs now and works while the other formats are written.
-    with Typesetting(data, building, consultation.title, _typeset_apart(data)) as pdfs:
+    # The restricted edition (the larger) first: Typst starts on it while the public one is
+    # made and the other formats are written.
+    order = sorted(EDITIONS, key=lambda edition: edition != "restricted")
+    data: dict[str, dict] = {}
+    with Typesetting(building, consultation.title, order) as pdfs:
+        for edition in order:
+            data[edition] = apply_translations(
+                build_content(
+                    consultation,
+                    submissions,
+                    edition=edition,
+                    grouping=grouping,
+                    language=language,
+                    version=number,
+                    now=now,
+                ),
+                plan,
+                translations,
+            )
+            pdfs.add(edition, data[edition], separate=_typeset_apart(data["restricted"]))
         progress(0.15, "tables")
         for edition, content in data.items():
             (building / f"{edition}.json").write_bytes(render_json(content))
@@ -295,10 +297,11 @@ def _next_number(consultation: Consultation) -> int:
     return (latest or 0) + 1
 
 
-def _typeset_apart(data: dict) -> bool:
-    """Large compilations are typeset in fresh processes (see typeset.Typesetting)."""
-    restricted = data["restricted"]["groups"]
-    paragraphs = sum(len(item["paragraphs"]) for group in restricted for item in group["items"])
+def _typeset_apart(restricted: dict) -> bool:
+    """Large compilations are typeset in processes of their own (see typeset.Typesetting),
+    by the size of the restricted edition's content."""
+    groups = restricted["groups"]
+    paragraphs = sum(len(item["paragraphs"]) for group in groups for item in group["items"])
     return paragraphs >= SEPARATE_PROCESS_PARAGRAPHS
 
 

@@ -110,9 +110,8 @@ def _note_statement(connection, _cursor, statement: str, *_args) -> None:
 def end_read_only_transaction(error: BaseException | None) -> None:
     """At the end of a request: COMMIT a transaction that only read (see above)."""
     session = db.session()
-    if error is not None or not session.in_transaction() or session.new or session.dirty:
-        return
-    if session.deleted:
+    unflushed = session.new or session.dirty or session.deleted
+    if error is not None or not session.in_transaction() or unflushed:
         return
     connection = session.connection()
     if connection.info.get("wrote", True):

@@ -35,28 +35,32 @@ def _verified_badge() -> Markup:
     )
 
 
+def _linked_name(org, profiles: str, badge: Markup) -> Markup:
+    """The name linked to its profile (`profiles` is the profile address without the id)."""
+    verified = badge if org.verification == "verified" else ""
+    return Markup(f'<a href="{profiles}{int(org.id)}" dir="auto">{escape(org.name)}</a>{verified}')
+
+
+def _profiles() -> str:
+    # Every profile address differs only by the id: built once, the id put in each time.
+    return url_for("organizations.profile", org_id=0)[:-1]
+
+
 @bp.app_template_global()
 def org_name(org, link: bool = True) -> Markup:
     """An organization's name with its verification badge, wherever the name appears.
     (In Python rather than a macro: a page may show 60 of them, and a macro call costs
     about ten times as much.)"""
     if link:
-        address = url_for("organizations.profile", org_id=org.id)
-        name = Markup('<a href="{}" dir="auto">{}</a>').format(address, org.name)
-    else:
-        name = user_text(org.name)
+        return _linked_name(org, _profiles(), _verified_badge())
+    name = user_text(org.name)
     return name + _verified_badge() if org.verification == "verified" else name
 
 
 @bp.app_template_global()
 def org_name_items(organizations) -> Markup:
     """One `<li>` per organization, each as `org_name` writes it, built in one loop."""
-    badge = _verified_badge()
-    # Every profile address differs only by the id: built once, the id put in each time.
-    address = url_for("organizations.profile", org_id=0)[:-1]
-    items = [
-        f'<li><a href="{address}{int(org.id)}" dir="auto">{escape(org.name)}</a>'
-        f"{badge if org.verification == 'verified' else ''}</li>"
-        for org in organizations
-    ]
-    return Markup("".join(items))
+    profiles, badge = _profiles(), _verified_badge()
+    return Markup(
+        "".join(f"<li>{_linked_name(org, profiles, badge)}</li>" for org in organizations)
+    )

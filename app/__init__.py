@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -37,19 +39,13 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (the whole schema, before anything maps it)
-    from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager
     from app.i18n import select_locale, select_timezone
     from app.pagecache import init_page_cache
     from app.ratelimits import configure_rate_limit_storage
-    from app.reading.models import include_in_schema_comparison
 
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(BASE_DIR / "migrations"),
-        include_name=include_in_schema_comparison,
-    )
+    register_migrations(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -57,6 +53,23 @@ def register_extensions(app: Flask) -> None:
     configure_rate_limit_storage(app)
     limiter.init_app(app)
     init_page_cache(app)
+
+
+def register_migrations(app: Flask) -> None:
+    """The `flask db` commands (Flask-Migrate). Only the command line and the tests use them:
+    a web server never imports alembic, which would cost each worker about 11 MB."""
+    # Flask's command line sets FLASK_RUN_FROM_CLI before it loads the app.
+    if not (app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"):
+        return
+    from flask_migrate import Migrate
+
+    from app.db import render_migration_item
+    from app.extensions import db
+    from app.reading.models import include_in_schema_comparison
+
+    Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item).init_app(
+        app, db, directory=str(BASE_DIR / "migrations"), include_name=include_in_schema_comparison
+    )
 
 
 def register_database_pragmas(app: Flask) -> None:

@@ -23,22 +23,10 @@ def apply_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def plan_for_each_value(dbapi_connection, _record) -> None:
-    """Prepared statements (see end_read_only_transaction) are still planned for the values
-    of each execution: a plan made once for any value chose worse joins for the dashboard's
-    counts (PostgreSQL CPU per page 7 ms with plans per value, 11 to 12 ms without)."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SET plan_cache_mode = force_custom_plan")
-    cursor.close()
-    dbapi_connection.commit()
-
-
 def configure_engine_events() -> None:
     engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", apply_sqlite_pragmas)
-    if engine.dialect.name == "postgresql":
-        event.listen(engine, "connect", plan_for_each_value)
     event.listen(engine, "begin", _note_begin)
     event.listen(engine, "before_cursor_execute", _note_statement)
     # A forked job worker must not share the parent's database connections.

@@ -5,11 +5,10 @@ from typing import TYPE_CHECKING
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from app.db import Base, render_migration_item
+from app.db import Base
 from app.i18n import RequestBabel
 from app.security import rate_limit_key
 
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
-migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
 babel = RequestBabel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -8,7 +8,7 @@ from math import ceil
 from typing import Any
 
 from flask import abort, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func
 
 from app.extensions import db
 from app.inputs import number_from
@@ -54,34 +54,31 @@ class RowPage:
         return self.page + 1
 
 
-def paginate_rows(query: Select, page: int, per_page: int, total: int | None = None) -> RowPage:
-    """One page of rows; `total` saves the count when the caller knows it already. Without
-    it, the total comes with the rows (a window count, see `paginate_counted`)."""
+def paged(query: Select, counted: bool = False) -> Select:
+    """The query with LIMIT and OFFSET as bound values, for a statement built once (see
+    `paginate_built`); `counted` adds the total beside each row (a window count)."""
+    if counted:
+        query = query.add_columns(func.count().over())
+    return query.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def paginate_built(
+    statement: Select, values: dict, page: int, per_page: int, total: int | None = None
+) -> RowPage:
+    """One page of rows of a statement built once with `paged`: with the total given, or
+    read from the window count of a statement paged with `counted=True` (the rows keep
+    their names, without the count)."""
     page = max(page, 1)
+    window = {**values, "limit": per_page, "offset": (page - 1) * per_page}
     if total is not None:
-        rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-        return RowPage(rows, page, per_page, total)
-    return _with_window_count(query, page, per_page, whole_rows=True)
-
-
-def paginate_counted(query: Select, page: int, per_page: int) -> RowPage:
-    """One page of the query's first entity (objects, or plain values) and the total, in one
-    statement (a window count beside each row)."""
-    return _with_window_count(query, max(page, 1), per_page, whole_rows=False)
-
-
-def _with_window_count(query: Select, page: int, per_page: int, whole_rows: bool) -> RowPage:
-    counted = query.add_columns(func.count().over())
-    result = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).freeze()
+        return RowPage(db.session.execute(statement, window).all(), page, per_page, total)
+    result = db.session.execute(statement, window).freeze()
     rows = result().all()
     if rows:
-        total = rows[0][-1]
-    elif page == 1:
-        total = 0
-    else:  # past the end: no row carries the total
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    if whole_rows:  # the rows as the query names them, without the count
-        items = result().columns(*range(len(rows[0]) - 1)).all() if rows else []
-    else:
-        items = [row[0] for row in rows]
-    return RowPage(items, page, per_page, total)
+        items = result().columns(*range(len(rows[0]) - 1)).all()
+        return RowPage(items, page, per_page, rows[0][-1])
+    if page == 1:
+        return RowPage([], page, per_page, 0)
+    # Past the end: no row carries the total, the first row of the first page does.
+    first = db.session.execute(statement, {**values, "limit": 1, "offset": 0}).first()
+    return RowPage([], page, per_page, first[-1] if first else 0)

@@ -7,7 +7,7 @@ takes the acting user (possibly anonymous) and the object, and answers True or F
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort
 
@@ -190,6 +190,11 @@ def _view_consultation(user, consultation) -> bool:
     return runs(user, consultation) or staffs(user, consultation, "un-reviewer")
 
 
+def sees_unpublished_consultations(user) -> bool:
+    """Admins, and facilitators and UN reviewers (theirs): see `viewable_consultations`."""
+    return is_admin(user) or is_staff(user, "facilitator") or is_staff(user, "un-reviewer")
+
+
 def viewable_consultations(user):
     """The rule above as a SQL condition, for lists: published consultations, all of them
     for admins, and unpublished ones to their facilitators and UN reviewers."""
@@ -251,18 +256,47 @@ def _roles_in(user, org_ids) -> set[str]:
     return {m.role for m in _memberships(user) if m.organization_id in org_ids}
 
 
-def _memberships(user):
-    """The person's memberships, read once per request."""
+class MembershipRole(NamedTuple):
+    organization_id: int
+    role: str
+
+
+def membership_roles_column(user_id):
+    """The person's memberships as one column ("12:owner,40:editor"), for the statement that
+    reads the signed-in account anyway (app/auth/sessions.py: load_user)."""
+    from sqlalchemy import String, cast, select
+
+    from app.db import joined_codes
+    from app.organizations.models import Membership
+
+    pair = cast(Membership.organization_id, String) + ":" + Membership.role
+    return select(joined_codes(pair)).where(Membership.user_id == user_id).scalar_subquery()
+
+
+def remember_memberships(user_id: int, joined: str | None) -> None:
+    from flask import g, has_request_context
+
+    if has_request_context():
+        setattr(g, f"_memberships_{user_id}", _parse_memberships(joined))
+
+
+def _parse_memberships(joined: str | None) -> list[MembershipRole]:
+    pairs = (item.split(":", 1) for item in joined.split(",")) if joined else ()
+    return [MembershipRole(int(org_id), role) for org_id, role in pairs]
+
+
+def _memberships(user) -> list[MembershipRole]:
+    """The person's memberships: read with the signed-in account, or by one statement, once
+    per request."""
     from flask import g, has_request_context
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.organizations.models import Membership
 
     key = f"_memberships_{user.id}"
     if has_request_context() and key in g:
         return g.get(key)
-    found = list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)))
+    found = _parse_memberships(db.session.scalar(select(membership_roles_column(user.id))))
     if has_request_context():
         setattr(g, key, found)
     return found
@@ -301,8 +335,22 @@ def _read_public(user, submission) -> bool:
     verified organizations read them, to decide whether to sign on."""
     if not submission.is_accepted or submission.effective_attribution() == "confidential":
         return False
-    memberships = _memberships(user) if signed_in(user) else []
-    return any(m.role == "owner" and m.organization.is_verified for m in memberships)
+    if not signed_in(user):
+        return False
+    owned = [m.organization_id for m in _memberships(user) if m.role == "owner"]
+    return bool(owned) and _any_verified(owned)
+
+
+def _any_verified(org_ids: list[int]) -> bool:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.organizations.models import Organization, Verification
+
+    verified = select(Organization.id).where(
+        Organization.id.in_(org_ids), Organization.verification == Verification.VERIFIED
+    )
+    return db.session.scalar(select(verified.exists())) is True
 
 
 @rule("submission.edit", "submission.comment")

@@ -9,9 +9,6 @@ import logging
 import os
 from functools import cache
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, request
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
@@ -146,6 +143,14 @@ def _configured_keys() -> tuple[bytes, ...]:
     return _keys(current_app.config["DATA_ENCRYPTION_KEY"])
 
 
+def _aesgcm(key: bytes):
+    # cryptography (about 7 MB) is imported when a value is first encrypted or decrypted, so a
+    # web worker that only serves public pages never holds it.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
 def _key_id(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:8]
 
@@ -153,7 +158,7 @@ def _key_id(key: bytes) -> str:
 def encrypt_text(plaintext: str) -> str:
     key = _configured_keys()[0]
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), _key_id(key).encode())
+    sealed = _aesgcm(key).encrypt(nonce, plaintext.encode(), _key_id(key).encode())
     return f"{_PREFIX}{_key_id(key)}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
@@ -164,7 +169,7 @@ def decrypt_text(stored: str) -> str:
     blob = base64.urlsafe_b64decode(payload.encode())
     for key in _configured_keys():
         if _key_id(key) == key_id:
-            return AESGCM(key).decrypt(blob[:12], blob[12:], key_id.encode()).decode()
+            return _aesgcm(key).decrypt(blob[:12], blob[12:], key_id.encode()).decode()
     raise DecryptionError("no configured key matches")
 
 
@@ -183,6 +188,9 @@ class EncryptedText(TypeDecorator):
 
 @cache
 def _lookup_key(setting: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     first = _keys(setting)[0]
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lookup").derive(first)
 

@@ -55,3 +55,11 @@ _BLOCKS = re.compile(r"<(p|li|blockquote|h[3-6]|pre)>")
 
 def word_count(text: str | None) -> int:
     return len(re.findall(r"\S+", text or ""))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

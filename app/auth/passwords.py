@@ -8,8 +8,6 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from app.i18n import lazy_gettext as _l
 
@@ -63,8 +61,12 @@ def spend_equal_time(password: str) -> None:
     verify_password(dummy, password)
 
 
+# zxcvbn's word lists take about 13 MB: they are imported when someone sets a password, not
+# with the app, so a web worker that only serves pages never holds them.
 @cache
 def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -76,6 +78,8 @@ def password_problem(password: str, related: list[str]) -> str | None:
         return str(_l("Use at most %(count)d characters.", count=MAX_LENGTH))
     if password.lower() in _common_passwords():
         return str(_l("This password is one of the most common ones. Choose another."))
+    from zxcvbn import zxcvbn
+
     # zxcvbn refuses passwords longer than ZXCVBN_MAX_LENGTH (an error, not a score).
     score = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[r for r in related if r])["score"]
     if score < 2:

@@ -13,13 +13,14 @@ import base64
 import binascii
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 from nacl.utils import random as random_bytes
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import defer
 
 from app.auth.models import AccountSession, User
@@ -79,26 +80,43 @@ def account_for_identity(identity: str) -> User | None:
     return user
 
 
+@cache
+def _account_statement():
+    """One statement for the account, its session, its safety roles (every menu asks for
+    them) and its memberships (most permissions ask); the encrypted e-mail address is read
+    only if the request uses it. Built once: every signed-in request runs it."""
+    from app.policy import membership_roles_column
+    from app.safeguarding.queries import safety_role_columns
+
+    return (
+        select(
+            User, AccountSession, *safety_role_columns(User.id), membership_roles_column(User.id)
+        )
+        .join(AccountSession, AccountSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            AccountSession.token_hash == bindparam("token_hash"),
+        )
+        .options(defer(User.email_encrypted))
+    )
+
+
 @login_manager.user_loader
 def load_user(identity: str) -> User | None:
     parsed = _parse_identity(identity)
     token = session.get(SESSION_TOKEN)
     if parsed is None or not isinstance(token, str):
         return None
-    # One statement for the account, its session and its safety roles (every menu asks for
-    # them); the encrypted e-mail address is read only if this request uses it.
-    from app.safeguarding.queries import remember_safety_roles, safety_role_columns
+    from app.policy import remember_memberships
+    from app.safeguarding.queries import remember_safety_roles
 
-    row = db.session.execute(
-        select(User, AccountSession, *safety_role_columns(User.id))
-        .join(AccountSession, AccountSession.user_id == User.id)
-        .where(User.id == parsed[0], AccountSession.token_hash == token_digest(token))
-        .options(defer(User.email_encrypted))
-    ).first()
+    values = {"user_id": parsed[0], "token_hash": token_digest(token)}
+    row = db.session.execute(_account_statement(), values).first()
     if row is None or row.User.session_version != parsed[1]:
         return None
     g.account_session = row.AccountSession
     remember_safety_roles(row.User.id, (row[2], row[3]))
+    remember_memberships(row.User.id, row[4])
     return row.User
 
 

@@ -7,7 +7,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 
 ISSUER = "GCM Consultations"
 RECOVERY_CODE_COUNT = 10
@@ -24,6 +23,8 @@ def provisioning_uri(secret: str, account_label: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code as inline SVG markup: made on our server, no image service involved."""
+    import segno  # only the page that sets up two-step sign-in needs it
+
     return segno.make(uri, error="m").svg_inline(scale=4, dark="#111", light="#fff")
 
 

@@ -14,18 +14,11 @@ from lxml import etree
 from app.compilations.references import paragraph_range
 from app.files.cleaning.archives import replace_entries
 from app.files.cleaning.office import EMPTY_APP_XML
-from app.text import word_count
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from app.text import spreadsheet_safe, word_count
 
 
 def render_json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def render_csv(data: dict) -> bytes:

@@ -22,7 +22,6 @@ from app.audit.services import record_event
 from app.compilations.content import accepted_submissions, build_content, contents_summary
 from app.compilations.models import EDITIONS, Compilation, CompilationFile, DownloadRecord
 from app.compilations.references import number_unnumbered
-from app.compilations.render import render_csv, render_docx, render_json
 from app.compilations.typeset import Typesetting
 from app.consultations.models import Consultation
 from app.extensions import db
@@ -233,6 +232,9 @@ def _build_in(
     now,
     translations: str,
 ) -> Compilation:
+    # python-docx and lxml (about 9 MB) load in the job's process, never in a web worker.
+    from app.compilations.render import render_csv, render_docx, render_json
+
     building.mkdir(parents=True)
     # Translations into the compilation's language (app/submission_translations/compiling.py).
     plan = translation_plan(consultation, language, translations)

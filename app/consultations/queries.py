@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
-from sqlalchemy import and_, bindparam, exists, false, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, exists, false, func, inspect, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.consultations.models import (
     Consultation,
@@ -18,13 +19,13 @@ from app.consultations.models import (
 from app.db import joined_codes
 from app.extensions import db
 from app.organizations.models import Membership, Organization
-from app.pagination import paginate_rows
-from app.policy import viewable_consultations
+from app.pagination import paged, paginate_built
+from app.policy import sees_unpublished_consultations, viewable_consultations
 
 PAGE_SIZE = 20
 
 
-def _state_condition(state: str, now: datetime):
+def _state_condition(state: str, now):
     live = and_(Consultation.published.is_(True), Consultation.compiled_at.is_(None))
     conditions = {
         "upcoming": and_(live, Consultation.opens_at > now),
@@ -36,52 +37,80 @@ def _state_condition(state: str, now: datetime):
     return conditions.get(state, false())
 
 
+LIST_FILTERS = ("q", "level", "area", "objective", "language")
+
+
 def list_page(
     user, now: datetime, page: int, *, q="", level="", area="", objective="", state="", language=""
 ):
-    # Each consultation with its languages' codes in one string (no second statement).
+    given = {"q": q, "level": level, "area": area, "objective": objective, "language": language}
+    filters = tuple(name for name in LIST_FILTERS if given[name])
+    values: dict = {name: given[name] for name in filters}
+    if q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["q"] = f"%{escaped}%"
+    if objective:
+        values["objective"] = int(objective)
+    if state:
+        values["now"] = now
+    if sees_unpublished_consultations(user):
+        statement = _list_statement(viewable_consultations(user), filters, state)
+    else:  # everyone else sees the published ones: the statement is built once per filters
+        statement = _public_list_statement(filters, state)
+    return paginate_built(statement, values, page, PAGE_SIZE)
+
+
+@lru_cache(maxsize=128)
+def _public_list_statement(filters: tuple[str, ...], state: str):
+    return _list_statement(Consultation.published.is_(True), filters, state)
+
+
+def _list_statement(viewable, filters: tuple[str, ...], state: str):
+    """The list's statement for these filters, their values bound; the total comes with each
+    row, and each consultation with its languages' codes in one string."""
     codes = (
         select(joined_codes(ConsultationLanguage.code))
         .where(ConsultationLanguage.consultation_id == Consultation.id)
         .scalar_subquery()
     )
-    query = (
-        select(Consultation, codes.label("language_codes"))
-        .join(Consultation.review)
-        .where(viewable_consultations(user))
-    )
-    if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Consultation.search_text.like(f"%{escaped}%", escape="\\"))
-    if level:
-        query = query.where(Review.level == level)
-    if area:
-        query = query.where(Review.area == area)
-    if objective:
+    query = select(Consultation, codes.label("language_codes")).join(Consultation.review)
+    query = query.where(viewable)
+    if "q" in filters:
+        query = query.where(Consultation.search_text.like(bindparam("q"), escape="\\"))
+    if "level" in filters:
+        query = query.where(Review.level == bindparam("level"))
+    if "area" in filters:
+        query = query.where(Review.area == bindparam("area"))
+    if "objective" in filters:
         query = query.where(
             exists().where(
                 ConsultationObjective.consultation_id == Consultation.id,
-                ConsultationObjective.number == int(objective),
+                ConsultationObjective.number == bindparam("objective"),
             )
         )
-    if language:
+    if "language" in filters:
         query = query.where(
             exists().where(
                 ConsultationLanguage.consultation_id == Consultation.id,
-                ConsultationLanguage.code == language,
+                ConsultationLanguage.code == bindparam("language"),
             )
         )
     if state:
-        query = query.where(_state_condition(state, now))
+        query = query.where(_state_condition(state, bindparam("now")))
     query = query.options(joinedload(Consultation.review)).order_by(
         Consultation.deadline_at.desc(), Consultation.id.desc()
     )
-    return paginate_rows(query, page, PAGE_SIZE)
+    return paged(query, counted=True)
+
+
+@cache
+def _known_areas():
+    return select(Review.area_kind, Review.area).distinct()
 
 
 def known_areas() -> list[tuple[str, str]]:
     """Every (area kind, area) that some review uses, for the area filter."""
-    return list(db.session.execute(select(Review.area_kind, Review.area).distinct()).tuples().all())
+    return list(db.session.execute(_known_areas()).tuples().all())
 
 
 # The statements that load a consultation by its slug, on nearly every page, are built once
@@ -96,14 +125,29 @@ def _by_slug(kind: str):
         return query.options(joinedload(Consultation.objective_rows)).execution_options(
             populate_existing=True
         )
-    return query.options(
-        joinedload(Consultation.review),
-        selectinload(Consultation.objective_rows),
-        selectinload(Consultation.language_rows),
-        selectinload(Consultation.questions),
-        selectinload(Consultation.documents),
-        selectinload(Consultation.staff),
-    )
+    return query.options(joinedload(Consultation.review))
+
+
+# What a consultation's page shows besides its row: five short lists, each read by a
+# statement built once (a `selectinload` builds its statement's cache key on every load).
+_PAGE_LISTS = ("objective_rows", "language_rows", "questions", "documents", "staff")
+
+
+@cache
+def _page_list(name: str):
+    relationship = getattr(Consultation, name).property
+    target = relationship.mapper.class_
+    query = select(target).where(target.consultation_id == bindparam("consultation_id"))
+    return query.order_by(*relationship.order_by) if relationship.order_by else query
+
+
+def _load_page_lists(consultation: Consultation) -> None:
+    unloaded = inspect(consultation).unloaded
+    values = {"consultation_id": consultation.id}
+    for name in _PAGE_LISTS:
+        if name in unloaded:
+            rows = list(db.session.scalars(_page_list(name), values))
+            set_committed_value(consultation, name, rows)
 
 
 def consultation_row(slug: str) -> Consultation | None:
@@ -119,14 +163,17 @@ def consultation_for_dashboard(slug: str) -> Consultation:
 
 def consultation_for_page(slug: str) -> Consultation | None:
     """The consultation with what its page shows."""
-    return db.session.scalar(_by_slug("page"), {"slug": slug})
+    consultation = db.session.scalar(_by_slug("page"), {"slug": slug})
+    if consultation is not None:
+        _load_page_lists(consultation)
+    return consultation
 
 
-def _joined_organizations(consultation: Consultation):
+def _joined_organizations(consultation_id):
     return (
         select(Organization)
         .join(Participation, Participation.organization_id == Organization.id)
-        .where(Participation.consultation_id == consultation.id, Participation.state == "joined")
+        .where(Participation.consultation_id == consultation_id, Participation.state == "joined")
     )
 
 
@@ -134,29 +181,46 @@ def _public(query):
     return query.where(Organization.listed.is_(True), Organization.verification == "verified")
 
 
+# The consultation page's statements are built once, like `_by_slug`'s.
+@cache
+def _public_participants():
+    query = _public(_joined_organizations(bindparam("consultation_id")))
+    return (
+        query.order_by(Organization.name).limit(bindparam("limit")).options(*_lean_organization())
+    )
+
+
 def public_participants(consultation: Consultation, limit: int) -> list[Organization]:
     """Listed, verified organizations taking part, by name (the others are only counted)."""
-    query = _public(_joined_organizations(consultation)).order_by(Organization.name)
-    return list(db.session.scalars(query.limit(limit).options(*_lean_organization())))
+    values = {"consultation_id": consultation.id, "limit": limit}
+    return list(db.session.scalars(_public_participants(), values))
+
+
+@cache
+def _participant_counts():
+    listed = func.count().filter(
+        Organization.listed.is_(True), Organization.verification == "verified"
+    )
+    return (
+        select(func.count(), listed)
+        .select_from(Participation)
+        .join(Organization, Organization.id == Participation.organization_id)
+        .where(
+            Participation.consultation_id == bindparam("consultation_id"),
+            Participation.state == "joined",
+        )
+    )
 
 
 def participant_counts(consultation: Consultation) -> tuple[int, int]:
     """(listed and verified, all others) among the organizations taking part: one count."""
-    listed = func.count().filter(
-        Organization.listed.is_(True), Organization.verification == "verified"
-    )
-    query = (
-        select(func.count(), listed)
-        .select_from(Participation)
-        .join(Organization, Organization.id == Participation.organization_id)
-        .where(Participation.consultation_id == consultation.id, Participation.state == "joined")
-    )
-    total, shown = db.session.execute(query).one()
+    values = {"consultation_id": consultation.id}
+    total, shown = db.session.execute(_participant_counts(), values).one()
     return shown, total - shown
 
 
 def participants_page(consultation: Consultation, page: int, public_only: bool):
-    query = _joined_organizations(consultation)
+    query = _joined_organizations(consultation.id)
     query = _public(query) if public_only else query
     query = query.options(*_lean_organization()).order_by(Organization.name, Organization.id)
     return db.paginate(query, page=page, per_page=50, error_out=False, count=True)

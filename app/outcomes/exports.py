@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from app.compilations.render import spreadsheet_safe
 from app.outcomes.models import UPTAKE_LABELS
+from app.text import spreadsheet_safe
 
 SCHEMA = "gcm-outcome/1"
 COLUMNS = [

@@ -65,7 +65,7 @@ def country_codes() -> tuple[str, ...]:
 
 def country_name(code: str) -> str:
     """A country's name in the reader's language."""
-    return _locale().territories.get(code) or Locale("en").territories.get(code, code)
+    return _names(str(_locale()), "territories").get(code, code)
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -79,7 +79,15 @@ def _country_choices(locale_code: str) -> list[tuple[str, str]]:
 
 
 def language_name_in_reader_language(code: str) -> str:
-    return _locale().languages.get(code) or Locale("en").languages.get(code, code)
+    return _names(str(_locale()), "languages").get(code, code)
+
+
+@cache
+def _names(locale_code: str, kind: str) -> dict[str, str]:
+    """A locale's names of languages or of territories, English where it has none: one
+    plain dict per locale (Babel's data wraps every lookup, and lists name many)."""
+    english, own = getattr(Locale("en"), kind), getattr(Locale.parse(locale_code), kind)
+    return {**dict(english.items()), **{code: name for code, name in own.items() if name}}
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import g, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.consultations.models import Participation
 from app.extensions import db
@@ -59,13 +61,18 @@ def registration_count(session: ConsultationSession) -> int:
     ).one()
 
 
-def sessions_of(consultation) -> list[ConsultationSession]:
-    query = (
+@cache
+def _sessions_of():
+    """Built once: the consultation page runs it on every view."""
+    return (
         select(ConsultationSession)
-        .where(ConsultationSession.consultation_id == consultation.id)
+        .where(ConsultationSession.consultation_id == bindparam("consultation_id"))
         .order_by(ConsultationSession.starts_at)
     )
-    return list(db.session.scalars(query))
+
+
+def sessions_of(consultation) -> list[ConsultationSession]:
+    return list(db.session.scalars(_sessions_of(), {"consultation_id": consultation.id}))
 
 
 def registration_counts(sessions) -> dict[int, int]:

@@ -42,6 +42,9 @@ class Submission(Model):
             "reference_number",
             unique=True,
         ),
+        # The facilitator's dashboard lists a consultation's submissions page by page in this
+        # order: with the index, a page reads its 50 rows instead of sorting them all.
+        Index("ix_submissions_consultation_created", "consultation_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -182,7 +182,7 @@ def _no_space(*_args, **_kwargs):
 def test_a_full_disk_cleans_scratch_files_and_says_so(
     app, scenario, signed_in_client, db, monkeypatch
 ):
-    monkeypatch.setattr("app.compilations.services.render_docx", _no_space)
+    monkeypatch.setattr("app.compilations.render.render_docx", _no_space)
     staff = signed_in_client(scenario.facilitator)
     response = _start(staff, scenario.consultation)
     assert response.status_code == 303
@@ -213,7 +213,7 @@ def test_any_failure_leaves_no_scratch_folder(app, scenario, signed_in_client, d
     def broken(*_args, **_kwargs):
         raise ValueError("broken renderer")
 
-    monkeypatch.setattr("app.compilations.services.render_csv", broken)
+    monkeypatch.setattr("app.compilations.render.render_csv", broken)
     staff = signed_in_client(scenario.facilitator)
     _start(staff, scenario.consultation)
     run = _the_run(db)

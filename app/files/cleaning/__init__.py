@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.files.cleaning.archives import open_archive, read_entry
-from app.files.cleaning.images import image_kind, reencode_image
 from app.files.cleaning.limits import (
     Budget,
     CannotClean,
@@ -32,9 +31,7 @@ from app.files.cleaning.limits import (
     TooManyPixels,
     UnsupportedFile,
 )
-from app.files.cleaning.office import clean_docx
-from app.files.cleaning.opendocument import ODT_MEDIA_TYPE, clean_odt
-from app.files.cleaning.pdf import clean_pdf
+from app.files.cleaning.signatures import ODT_MEDIA_TYPE, image_kind
 
 __all__ = [
     "EXTENSIONS",
@@ -101,17 +98,25 @@ def _package_kind(data: bytes) -> str:
     raise UnsupportedFile("a zip that is not a DOCX or an ODT")
 
 
-_DOCUMENT_CLEANERS = {"pdf": clean_pdf, "docx": clean_docx, "odt": clean_odt}
+def _clean_kind(data: bytes, kind: str) -> bytes:
+    # The format libraries (pikepdf, Pillow, lxml: about 25 MB) are imported on the first
+    # upload, not with the app, so a web worker that only serves pages never holds them.
+    from app.files.cleaning.images import reencode_image
+    from app.files.cleaning.office import clean_docx
+    from app.files.cleaning.opendocument import clean_odt
+    from app.files.cleaning.pdf import clean_pdf
+
+    cleaners = {"pdf": clean_pdf, "docx": clean_docx, "odt": clean_odt}
+    if kind in cleaners:
+        return cleaners[kind](data, Budget())
+    return reencode_image(data, kind, Budget())
 
 
 def clean(data: bytes) -> CleanFile:
     """The file without its metadata, or FileRefused with the reason."""
     try:
         kind = detect_kind(data)
-        if kind in _DOCUMENT_CLEANERS:
-            cleaned = _DOCUMENT_CLEANERS[kind](data, Budget())
-        else:
-            cleaned = reencode_image(data, kind, Budget())
+        cleaned = _clean_kind(data, kind)
     except FileRefused:
         raise
     except Exception as error:  # a damaged file of an accepted type, a library's limit

@@ -23,6 +23,7 @@ from app.files.cleaning.limits import (
     TooManyPixels,
     check_pixels,
 )
+from app.files.cleaning.signatures import PNG_SIGNATURE
 
 PILLOW_FORMATS = {
     "jpeg": "JPEG",
@@ -32,24 +33,6 @@ PILLOW_FORMATS = {
     "bmp": "BMP",
     "tiff": "TIFF",
 }
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def image_kind(data: bytes) -> str | None:
-    """The picture format from the first bytes, or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(PNG_SIGNATURE):
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data[:2] == b"BM":
-        return "bmp"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    return None
 
 
 def reencode_image(data: bytes, kind: str, budget: Budget) -> bytes:

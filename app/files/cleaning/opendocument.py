@@ -19,6 +19,7 @@ from lxml import etree
 from app.files.cleaning.archives import PackageWriter, open_archive, read_entry
 from app.files.cleaning.limits import Budget, CannotClean, UnsupportedFile
 from app.files.cleaning.parts import clean_binary_part, clean_inline_pictures
+from app.files.cleaning.signatures import ODT_MEDIA_TYPE
 from app.files.cleaning.xml import (
     local_name,
     looks_like_xml,
@@ -28,7 +29,6 @@ from app.files.cleaning.xml import (
     write_xml,
 )
 
-ODT_MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 MANIFEST = "META-INF/manifest.xml"
 NAMESPACES = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from app.files.cleaning.images import clean_embedded_image, image_kind
+from app.files.cleaning.images import clean_embedded_image
 from app.files.cleaning.limits import Budget, CannotClean
+from app.files.cleaning.signatures import image_kind
 
 
 def clean_binary_part(

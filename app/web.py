@@ -177,6 +177,15 @@ def user_text(value, lang: str | None = None) -> Markup:
     return Markup("<bdi{}>{}</bdi>").format(attribute, value)
 
 
+def id_addresses(endpoint: str, name: str, **values) -> Callable[[int], str]:
+    """The address of `endpoint` for any id given as `name`, routed once: a table whose rows
+    each link to their own object asks the router once, not once per row."""
+    marker = 987654321
+    address: str = url_for(endpoint, **{**values, name: marker})
+    before, _, after = address.partition(str(marker))
+    return lambda number: f"{before}{int(number)}{after}"
+
+
 def user_attrs(lang: str | None = None) -> Markup:
     """Attributes for an element that holds people's text: its own direction and language."""
     if lang:

@@ -7,13 +7,13 @@ from typing import NamedTuple
 
 from flask import url_for
 from flask_babel import format_timedelta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.consultations import bp
 from app.consultations.models import STATE_LABELS, UN_REGIONS, Consultation, Review
 from app.db import split_codes
 from app.reference import country_name, gcm, language_name_in_reader_language
-from app.web import user_attrs
+from app.web import id_addresses, user_attrs
 
 
 @bp.app_template_global()
@@ -113,3 +113,64 @@ def consultation_cards(rows, now: datetime) -> list[ConsultationCard]:
             )
         )
     return cards
+
+
+class SubmissionLine(NamedTuple):
+    lead: Markup  # linked when the submission was sent
+    state: str
+    drafting_ends: str
+    extend_href: str
+
+
+@bp.app_template_global()
+def dashboard_submission_lines(rows, consultation: Consultation) -> list[SubmissionLine]:
+    """The dashboard's table of submissions, each line written here in one go."""
+    from app.i18n import in_zone
+    from app.submissions.states import SUBMISSION_STATE_LABELS
+
+    view = id_addresses("submissions.view", "submission_id")
+    extend = id_addresses("submissions.extend", "submission_id")
+    sent = ("submitted", "accepted", "returned")
+    lines = []
+    for row in rows:
+        lead = escape(row.lead_name)
+        if row.state in sent:
+            lead = Markup(f'<a href="{view(row.id)}">{lead}</a>')
+        ends = row.deadline_extended_to or consultation.deadline_at
+        lines.append(
+            SubmissionLine(
+                lead=lead,
+                state=str(SUBMISSION_STATE_LABELS.get(row.state, row.state)),
+                drafting_ends=in_zone(ends, consultation.timezone, "short"),
+                extend_href=extend(row.id),
+            )
+        )
+    return lines
+
+
+class ParticipantLine(NamedTuple):
+    name: Markup
+    listed: bool
+    state: str
+    verification: str
+
+
+@bp.app_template_global()
+def dashboard_participant_lines(rows) -> list[ParticipantLine]:
+    """The dashboard's table of organizations, each line written here in one go."""
+    from app.i18n import gettext
+    from app.organizations.models import VERIFICATION_LABELS
+    from app.organizations.template_helpers import org_names
+
+    states = {"joined": gettext("Taking part")}
+    invited = gettext("Invited")
+    names = org_names(org for _state, org in rows)
+    return [
+        ParticipantLine(
+            name=name,
+            listed=org.listed,
+            state=states.get(state, invited),
+            verification=str(VERIFICATION_LABELS.get(org.verification, org.verification)),
+        )
+        for (state, org), name in zip(rows, names, strict=True)
+    ]

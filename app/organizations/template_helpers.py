@@ -57,10 +57,13 @@ def org_name(org, link: bool = True) -> Markup:
     return name + _verified_badge() if org.verification == "verified" else name
 
 
+def org_names(organizations) -> list[Markup]:
+    """Each organization's name as `org_name` writes it, built in one loop (for tables)."""
+    profiles, badge = _profiles(), _verified_badge()
+    return [_linked_name(org, profiles, badge) for org in organizations]
+
+
 @bp.app_template_global()
 def org_name_items(organizations) -> Markup:
     """One `<li>` per organization, each as `org_name` writes it, built in one loop."""
-    profiles, badge = _profiles(), _verified_badge()
-    return Markup(
-        "".join(f"<li>{_linked_name(org, profiles, badge)}</li>" for org in organizations)
-    )
+    return Markup("".join(f"<li>{name}</li>" for name in org_names(organizations)))

@@ -216,7 +216,6 @@ def register_i18n(app: Flask) -> None:
         return {
             "current_locale": code,
             "text_direction": text_direction(code),
-            "language_names": {c: LANGUAGE_NAMES[c] for c in app.config["LANGUAGES"]},
             "reader_timezone": str(get_timezone()),
         }
 

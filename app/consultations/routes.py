@@ -53,12 +53,9 @@ def _list_context(number: int) -> tuple[dict, bool]:
 
 
 def _area_choices():
-    from app.consultations.models import Review
-    from app.consultations.template_helpers import area_label
+    from app.consultations.template_helpers import area_name
 
-    seen = {}
-    for kind, area in queries.known_areas():
-        seen[area] = area_label(Review(area_kind=kind, area=area))
+    seen = {area: area_name(kind, area) for kind, area in queries.known_areas()}
     return sorted(seen.items(), key=lambda item: item[1])
 
 

@@ -12,17 +12,22 @@ from markupsafe import Markup, escape
 from app.consultations import bp
 from app.consultations.models import STATE_LABELS, UN_REGIONS, Consultation, Review
 from app.db import split_codes
-from app.reference import country_name, gcm, language_name_in_reader_language
+from app.reference import country_name, gcm, language_names_in_reader_language
 from app.web import id_addresses, user_attrs
 
 
 @bp.app_template_global()
 def area_label(review: Review) -> str:
-    if review.area_kind == "country":
-        return country_name(review.area)
-    if review.area_kind == "region":
-        return str(UN_REGIONS.get(review.area, review.area))
-    return review.area
+    return area_name(review.area_kind, review.area)
+
+
+def area_name(kind: str, area: str) -> str:
+    """A review's area in the reader's language: a country, a UN region, or as written."""
+    if kind == "country":
+        return country_name(area)
+    if kind == "region":
+        return str(UN_REGIONS.get(area, area))
+    return area
 
 
 @bp.app_template_global()
@@ -91,12 +96,16 @@ def consultation_cards(rows, now: datetime) -> list[ConsultationCard]:
     from app.i18n import gettext
 
     reviews: dict[int, str] = {}
+    attrs: dict[str, Markup] = {}
+    names = language_names_in_reader_language()
     cards = []
     for consultation, codes in rows:
         text, lang = consultation.text()
         review = consultation.review
         if review.id not in reviews:
             reviews[review.id] = review_label(review)
+        if lang not in attrs:
+            attrs[lang] = user_attrs(lang)
         state = consultation.state(now)
         left = None
         if state == "open":
@@ -105,11 +114,11 @@ def consultation_cards(rows, now: datetime) -> list[ConsultationCard]:
             ConsultationCard(
                 href=url_for("consultations.view", slug=consultation.slug),
                 title=text.get("title", ""),
-                title_attrs=user_attrs(lang),
+                title_attrs=attrs[lang],
                 review=reviews[review.id],
                 state=state_label(state),
                 time_left=left,
-                languages=", ".join(map(language_name_in_reader_language, split_codes(codes))),
+                languages=", ".join(names.get(code, code) for code in split_codes(codes)),
             )
         )
     return cards

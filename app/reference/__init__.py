@@ -82,6 +82,11 @@ def language_name_in_reader_language(code: str) -> str:
     return _names(str(_locale()), "languages").get(code, code)
 
 
+def language_names_in_reader_language() -> dict[str, str]:
+    """Every language's name in the reader's language (for a list that names many)."""
+    return _names(str(_locale()), "languages")
+
+
 @cache
 def _names(locale_code: str, kind: str) -> dict[str, str]:
     """A locale's names of languages or of territories, English where it has none: one

@@ -167,3 +167,19 @@ def test_the_presence_poll_reads_the_same_statements_however_many_are_editing(
         counted.append(len(statements))
     assert all(editor.display_name in seen for editor in editors)
     assert len(set(counted)) == 1, counted
+
+
+def test_a_writer_opens_the_editor_with_two_statements(signed_in_client, count_queries):
+    """The account comes with its session, safety roles and memberships (which the
+    permissions ask for), then the section with what the page shows: no statement of its
+    own for the memberships (issue 19)."""
+    owner = make_user()
+    submission = make_submission(org=make_org(owner), texts={"q1": TEXT})
+    client = signed_in_client(owner)
+    url = f"/submissions/{submission.id}/sections/q1"
+    assert client.get(url).status_code == 200
+    with count_queries() as statements:
+        page = client.get(url)
+    assert page.status_code == 200 and "Fees are high" in page.get_data(as_text=True)
+    assert len(statements) == 2, "\n".join(statements)
+    assert not any(s.lstrip().startswith("SELECT memberships") for s in statements)

@@ -19,7 +19,12 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.audit.services import record_event
-from app.compilations.content import accepted_submissions, build_content, contents_summary
+from app.compilations.content import (
+    accepted_submissions,
+    build_content,
+    contents_summary,
+    paragraphs,
+)
 from app.compilations.models import EDITIONS, Compilation, CompilationFile, DownloadRecord
 from app.compilations.references import number_unnumbered
 from app.compilations.render import render_csv, render_docx, render_json
@@ -240,7 +245,8 @@ def _build_in(
     # made and the other formats are written.
     order = sorted(EDITIONS, key=lambda edition: edition != "restricted")
     data: dict[str, dict] = {}
-    with Typesetting(building, consultation.title, order) as pdfs:
+    separate = _typeset_apart(submissions)
+    with Typesetting(building, consultation.title, order, separate) as pdfs:
         for edition in order:
             data[edition] = apply_translations(
                 build_content(
@@ -255,7 +261,7 @@ def _build_in(
                 plan,
                 translations,
             )
-            pdfs.add(edition, data[edition], separate=_typeset_apart(data["restricted"]))
+            pdfs.add(edition, data[edition])
         progress(0.15, "tables")
         for edition, content in data.items():
             (building / f"{edition}.json").write_bytes(render_json(content))
@@ -297,12 +303,13 @@ def _next_number(consultation: Consultation) -> int:
     return (latest or 0) + 1
 
 
-def _typeset_apart(restricted: dict) -> bool:
+def _typeset_apart(submissions) -> bool:
     """Large compilations are typeset in processes of their own (see typeset.Typesetting),
-    by the size of the restricted edition's content."""
-    groups = restricted["groups"]
-    paragraphs = sum(len(item["paragraphs"]) for group in groups for item in group["items"])
-    return paragraphs >= SEPARATE_PROCESS_PARAGRAPHS
+    by the paragraphs of the restricted edition (every accepted submission's): known before
+    the content is made, so that the typesetting process starts (0.4 s: Typst, pikepdf,
+    the fonts) while it is made."""
+    count = sum(len(paragraphs(section.text)) for s in submissions for section in s.sections)
+    return count >= SEPARATE_PROCESS_PARAGRAPHS
 
 
 def _publish_files(

@@ -680,26 +680,25 @@ def _neutralise(document, title: str) -> None:
 
 class Typesetting:
     """The editions' PDFs. Add each edition's content as soon as it is made (the larger
-    first): with `separate` (large compilations, decided at the first), a typesetting
-    process of its own (this file as a script) starts on it at once and works while the
-    caller makes the next edition and writes the other formats; otherwise everything is
-    laid out in this process when `finish` is called. Use as a context manager: leaving it
-    early (an error) stops the process still running."""
+    first): with `separate` (large compilations), a typesetting process of its own (this
+    file as a script) starts at once, loads Typst and finds the fonts while the caller makes
+    the first edition's content, starts on each edition as soon as it is added, and works
+    while the caller makes the next one and writes the other formats; otherwise everything
+    is laid out in this process when `finish` is called. Use as a context manager: leaving
+    it early (an error) stops the process still running."""
 
-    def __init__(self, building: Path, title: str, editions: list[str]):
+    def __init__(self, building: Path, title: str, editions: list[str], separate: bool):
         self.building, self.title, self.editions = building, title, editions
-        self.separate: bool | None = None
+        self.separate = separate
         self.running: subprocess.Popen | None = None
+        if separate:
+            script = [sys.executable, "-I", __file__, str(self.building), str(os.getpid())]
+            self.running = subprocess.Popen(
+                [*script, *self.editions], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
 
-    def add(self, edition: str, content: dict, separate: bool) -> None:
+    def add(self, edition: str, content: dict) -> None:
         prepare(content, self.building / f"pdf-{edition}", self.title)
-        if self.separate is None:
-            self.separate = separate
-            if separate:
-                script = [sys.executable, "-I", __file__, str(self.building), str(os.getpid())]
-                self.running = subprocess.Popen(
-                    [*script, *self.editions], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-                )
 
     def finish(self) -> None:
         """Wait for every edition: `<edition>.pdf` in the building folder."""

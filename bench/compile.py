@@ -10,7 +10,8 @@ typesetting process and its children: Typst runs of parts of each edition and th
 two at a time; see app/compilations/typeset.py). Peak memory is the largest sum of the
 resident memory of this process and its children, sampled every 50 ms. Targets (issue 19):
 under 15 s and 1.5 GB; with --translations (issue 15): under 30 s and 2.5 GB. The CPU time
-of each kind of typesetting job is printed too (from the log TYPESET_LOG asks for).
+of each kind of typesetting job is printed too, and when each job ran (from the log
+TYPESET_LOG asks for), and the CPU time of the memory sampling itself.
 
 With --translations every accepted submission gets one checked translation, section by
 section (into English, or French for texts written in English; stand-in Latin-script

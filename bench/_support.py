@@ -196,12 +196,32 @@ def children(pid: int) -> list[int]:
 
 
 def descendants(pid: int) -> list[int]:
-    """The process and everything it started, at any depth."""
+    """The process and everything it started, at any depth. Read from each thread's
+    `/proc/PID/task/TID/children` where Linux has it: a scan of all of /proc per process
+    (`children`) took about 2.5 ms, so sampling a tree of four processes every 50 ms cost the
+    measured process a fifth of a core."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        todo.extend(children(current))
+        todo.extend(_task_children(current))
+    return found
+
+
+def _task_children(pid: int) -> list[int]:
+    if not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
+        return children(pid)  # a kernel without these files
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:  # it has ended
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                found.extend(int(child) for child in listed.read().split())
+        except OSError:  # the thread has ended
+            pass
     return found
 
 

@@ -10,7 +10,8 @@ typesetting process and its children: Typst runs of parts of each edition and th
 two at a time; see app/compilations/typeset.py). Peak memory is the largest sum of the
 resident memory of this process and its children, sampled every 50 ms. Targets (issue 19):
 under 15 s and 1.5 GB; with --translations (issue 15): under 30 s and 2.5 GB. The CPU time
-of each kind of typesetting job is printed too (from the log TYPESET_LOG asks for).
+of each kind of typesetting job is printed too, and when each job ran (from the log
+TYPESET_LOG asks for), and the CPU time of the memory sampling itself.
 
 With --translations every accepted submission gets one checked translation, section by
 section (into English, or French for texts written in English; stand-in Latin-script
@@ -42,10 +43,12 @@ class PeakMemory(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.peak, self.running = 0, True
+        self.cpu = 0.0  # CPU time of the sampling itself (part of this process's)
 
     def run(self) -> None:
         while self.running:
             self.peak = max(self.peak, _tree_rss(os.getpid()))
+            self.cpu = time.thread_time()
             time.sleep(0.05)
 
 
@@ -98,6 +101,7 @@ def main() -> None:
         memory = PeakMemory()
         memory.start()
         started, cpu_before, own_before = time.perf_counter(), _cpu(), _own_cpu()
+        began = time.time()
         compilation = build_compilation(
             consultation,
             "question",
@@ -117,21 +121,29 @@ def main() -> None:
             f"peak memory: {memory.peak / 2**30:.2f} GB  "
             f"CPU time (process and children): {cpu:.1f} s  load average: {os.getloadavg()[0]:.1f}"
         )
-        print(f"  CPU time of this process alone: {own:.1f} s (reading, JSON, CSV, Word)")
+        print(
+            f"  CPU time of this process alone: {own:.1f} s (reading, JSON, CSV, Word; "
+            f"of it sampling the memory: {memory.cpu:.1f} s)"
+        )
         for at, stage in stages:
             print(f"  {at:6.1f} s  {stage}")
-        _typesetting_figures(log)
+        _typesetting_figures(log, began)
         for built in compilation.files:
             size = Path(file_path(built)).stat().st_size
             print(f"  {built.edition:10} {built.format:4} {size / 2**20:7.1f} MB")
 
 
-def _typesetting_figures(log: Path) -> None:
-    """CPU time of the typesetting jobs, by edition and kind (body parts, frame, join)."""
+def _typesetting_figures(log: Path, began: float) -> None:
+    """CPU time of the typesetting jobs, by edition and kind (body parts, frame, join), and
+    when each job ran (seconds from the start of the build)."""
     cpu: dict = defaultdict(float)
     count: dict = defaultdict(int)
     for line in log.read_text().splitlines():
-        _, edition, job, seconds = line.split()
+        start, end, edition, job, seconds = line.split()
+        print(
+            f"  {float(start) - began:6.1f} s to {float(end) - began:6.1f} s  "
+            f"{edition:10} {job:7} CPU {float(seconds):5.1f} s"
+        )
         kind = job.split("-")[0]
         cpu[(edition, kind)] += float(seconds)
         count[(edition, kind)] += 1

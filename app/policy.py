@@ -7,9 +7,12 @@ takes the acting user (possibly anonymous) and the object, and answers True or F
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import Any, NamedTuple
 
 from flask import abort
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 Rule = Callable[[Any, Any], bool]
 RULES: dict[str, Rule] = {}
@@ -283,6 +286,32 @@ def remember_memberships(user_id: int, joined: str | None) -> None:
 def _parse_memberships(joined: str | None) -> list[MembershipRole]:
     pairs = (item.split(":", 1) for item in joined.split(",")) if joined else ()
     return [MembershipRole(int(org_id), role) for org_id, role in pairs]
+
+
+def _forget_memberships() -> None:
+    from flask import g, has_request_context
+
+    if has_request_context():
+        for key in [k for k in g if k.startswith("_memberships_")]:
+            g.pop(key)
+
+
+@event.listens_for(Session, "after_flush")
+def _memberships_flushed(session, _flush_context) -> None:
+    """A membership added, changed or removed in this request: the next permission question
+    reads the memberships again (they were read with the account)."""
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(getattr(obj, "__tablename__", "") == "memberships" for obj in changed):
+        _forget_memberships()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _memberships_written(orm_execute_state) -> None:
+    """The same for statements that change rows without a flush (bulk DELETE, UPDATE)."""
+    state = orm_execute_state
+    writes = state.is_insert or state.is_update or state.is_delete
+    if writes and getattr(getattr(state.statement, "table", None), "name", "") == "memberships":
+        _forget_memberships()
 
 
 def _memberships(user) -> list[MembershipRole]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache, lru_cache
 
-from sqlalchemy import and_, bindparam, exists, false, func, inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, exists, false, func, inspect, select, true
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.consultations.models import (
@@ -128,9 +128,10 @@ def _by_slug(kind: str):
     return query.options(joinedload(Consultation.review))
 
 
-# What a consultation's page shows besides its row: five short lists, each read by a
+# What a consultation's page shows besides its row: four short lists, each read by a
 # statement built once (a `selectinload` builds its statement's cache key on every load).
-_PAGE_LISTS = ("objective_rows", "language_rows", "questions", "documents", "staff")
+# The staff are read only when a permission asks (visitors' and members' never do).
+_PAGE_LISTS = ("objective_rows", "language_rows", "questions", "documents")
 
 
 @cache
@@ -190,12 +191,6 @@ def _public_participants():
     )
 
 
-def public_participants(consultation: Consultation, limit: int) -> list[Organization]:
-    """Listed, verified organizations taking part, by name (the others are only counted)."""
-    values = {"consultation_id": consultation.id, "limit": limit}
-    return list(db.session.scalars(_public_participants(), values))
-
-
 @cache
 def _participant_counts():
     listed = func.count().filter(
@@ -219,6 +214,31 @@ def participant_counts(consultation: Consultation) -> tuple[int, int]:
     return shown, total - shown
 
 
+@cache
+def _public_participants_counted():
+    counts = _participant_counts().subquery("counts")
+    listed = _public_participants().subquery("listed")
+    shown = aliased(Organization, listed)
+    # The counts come once, beside each name; with no name to show, alone (outer join).
+    return (
+        select(counts, shown)
+        .outerjoin(listed, true())
+        .order_by(listed.c.name)
+        .options(*_lean_organization(shown))
+    )
+
+
+def public_participants_and_counts(
+    consultation: Consultation, limit: int
+) -> tuple[list[Organization], int, int]:
+    """The consultation page's participants: up to `limit` listed, verified organizations
+    by name, and the counts of `participant_counts`, in one statement."""
+    values = {"consultation_id": consultation.id, "limit": limit}
+    rows = db.session.execute(_public_participants_counted(), values).all()
+    total, shown = rows[0][0], rows[0][1]
+    return [row[2] for row in rows if row[2] is not None], shown, total - shown
+
+
 def participants_page(consultation: Consultation, page: int, public_only: bool):
     query = _joined_organizations(consultation.id)
     query = _public(query) if public_only else query
@@ -226,14 +246,10 @@ def participants_page(consultation: Consultation, page: int, public_only: bool):
     return db.paginate(query, page=page, per_page=50, error_out=False, count=True)
 
 
-def _lean_organization():
+def _lean_organization(entity=Organization):
     from sqlalchemy.orm import load_only
 
-    return (
-        load_only(
-            Organization.id, Organization.name, Organization.listed, Organization.verification
-        ),
-    )
+    return (load_only(entity.id, entity.name, entity.listed, entity.verification),)
 
 
 def owned_organizations(user) -> list[Organization]:

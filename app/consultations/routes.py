@@ -81,14 +81,14 @@ def _page_context(consultation: Consultation) -> dict:
     participations = queries.my_participations(current_user, consultation)
     mine = {p.organization_id for p in participations if p.joined}
     joinable = [o for o in owned if o.id not in mine]
-    shown, others = queries.participant_counts(consultation)
+    listed, shown, others = queries.public_participants_and_counts(consultation, PARTICIPANTS_SHOWN)
     return dict(
         consultation=consultation,
         now=now,
         mine=participations,
         join_form=JoinForm(formdata=None, organizations=joinable),
         joinable=joinable,
-        participants=queries.public_participants(consultation, limit=PARTICIPANTS_SHOWN),
+        participants=listed,
         participants_shown=shown,
         participants_others=others,
         **_sessions_context(consultation, now),

@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, inspect
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import Model, db
 from app.i18n import content_language
@@ -112,9 +112,26 @@ class Consultation(Model):
         cascade="all, delete-orphan", passive_deletes=True, order_by="ConsultationDocument.id"
     )
 
+    # The objectives' numbers and the accepted languages' codes as strings ("6,14", "" for
+    # none) when the page's statement asked for them with the row
+    # (queries.consultation_for_page); else None.
+    objective_codes: Mapped[str | None] = query_expression()
+    language_codes: Mapped[str | None] = query_expression()
+
     @property
     def objectives(self) -> list[int]:
+        """The numbers, in order: from the rows once they are loaded or set, else from
+        `objective_codes` when they came with the row, else from the rows (read now)."""
+        if self.objective_codes is not None and "objective_rows" in inspect(self).unloaded:
+            return sorted(int(n) for n in self.objective_codes.split(",") if n)
         return [row.number for row in self.objective_rows]
+
+    @property
+    def languages(self) -> list[str]:
+        """The accepted languages' codes, in order (read as `objectives` is)."""
+        if self.language_codes is not None and "language_rows" in inspect(self).unloaded:
+            return sorted(code for code in self.language_codes.split(",") if code)
+        return list(self.accepted_languages)
 
     def set_objectives(self, numbers) -> None:
         wanted = sorted(set(numbers))

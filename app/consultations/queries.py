@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache, lru_cache
 
-from sqlalchemy import and_, bindparam, exists, false, func, inspect, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import String, and_, bindparam, cast, exists, false, func, inspect, select, true
+from sqlalchemy.orm import aliased, joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.consultations.models import (
@@ -125,13 +125,28 @@ def _by_slug(kind: str):
         return query.options(joinedload(Consultation.objective_rows)).execution_options(
             populate_existing=True
         )
-    return query.options(joinedload(Consultation.review))
+    # The objectives' and languages' codes come with the row, as strings.
+    numbers = select(joined_codes(cast(ConsultationObjective.number, String))).where(
+        ConsultationObjective.consultation_id == Consultation.id
+    )
+    codes = select(joined_codes(ConsultationLanguage.code)).where(
+        ConsultationLanguage.consultation_id == Consultation.id
+    )
+    return query.options(
+        joinedload(Consultation.review),
+        with_expression(Consultation.objective_codes, _or_empty(numbers)),
+        with_expression(Consultation.language_codes, _or_empty(codes)),
+    )
 
 
-# What a consultation's page shows besides its row: four short lists, each read by a
-# statement built once (a `selectinload` builds its statement's cache key on every load).
+def _or_empty(joined):
+    return func.coalesce(joined.scalar_subquery(), "")
+
+
+# What a consultation's page shows besides its row and codes: two short lists, each read by
+# a statement built once (a `selectinload` builds its statement's cache key on every load).
 # The staff are read only when a permission asks (visitors' and members' never do).
-_PAGE_LISTS = ("objective_rows", "language_rows", "questions", "documents")
+_PAGE_LISTS = ("questions", "documents")
 
 
 @cache

@@ -201,9 +201,7 @@ def _public(query):
 @cache
 def _public_participants():
     query = _public(_joined_organizations(bindparam("consultation_id")))
-    return (
-        query.order_by(Organization.name).limit(bindparam("limit")).options(*_lean_organization())
-    )
+    return query.order_by(Organization.name).limit(bindparam("limit"))
 
 
 @cache

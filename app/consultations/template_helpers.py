@@ -135,15 +135,14 @@ class SubmissionLine(NamedTuple):
 def dashboard_submission_lines(rows, consultation: Consultation) -> list[SubmissionLine]:
     """The dashboard's table of submissions, each line written here in one go."""
     from app.i18n import in_zone
-    from app.submissions.states import SUBMISSION_STATE_LABELS
+    from app.submissions.states import STAFF_VISIBLE_STATES, SUBMISSION_STATE_LABELS
 
     view = id_addresses("submissions.view", "submission_id")
     extend = id_addresses("submissions.extend", "submission_id")
-    sent = ("submitted", "accepted", "returned")
     lines = []
     for row in rows:
         lead = escape(row.lead_name)
-        if row.state in sent:
+        if row.state in STAFF_VISIBLE_STATES:  # sent: its facilitators may read it
             lead = Markup(f'<a href="{view(row.id)}">{lead}</a>')
         ends = row.deadline_extended_to or consultation.deadline_at
         lines.append(
@@ -168,8 +167,7 @@ class ParticipantLine(NamedTuple):
 def dashboard_participant_lines(rows) -> list[ParticipantLine]:
     """The dashboard's table of organizations, each line written here in one go."""
     from app.i18n import gettext
-    from app.organizations.models import VERIFICATION_LABELS
-    from app.organizations.template_helpers import org_names
+    from app.organizations.template_helpers import org_names, verification_label
 
     states = {"joined": gettext("Taking part")}
     invited = gettext("Invited")
@@ -179,7 +177,7 @@ def dashboard_participant_lines(rows) -> list[ParticipantLine]:
             name=name,
             listed=org.listed,
             state=states.get(state, invited),
-            verification=str(VERIFICATION_LABELS.get(org.verification, org.verification)),
+            verification=verification_label(org.verification),
         )
         for (state, org), name in zip(rows, names, strict=True)
     ]

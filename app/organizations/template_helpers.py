@@ -1,12 +1,13 @@
 """Labels used by the organization templates, translated at render time."""
 
-from flask import url_for
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 from app.i18n import gettext as _
 from app.organizations import bp
 from app.organizations.models import KIND_LABELS, MEMBER_ROLE_LABELS, VERIFICATION_LABELS
-from app.web import user_text
+from app.web import id_addresses, user_text
 
 
 @bp.app_template_global()
@@ -35,15 +36,15 @@ def _verified_badge() -> Markup:
     )
 
 
-def _linked_name(org, profiles: str, badge: Markup) -> Markup:
-    """The name linked to its profile (`profiles` is the profile address without the id)."""
+def _linked_name(org, profile: Callable[[int], str], badge: Markup) -> Markup:
+    """The name linked to its profile (`profile` gives the address of an id)."""
     verified = badge if org.verification == "verified" else ""
-    return Markup(f'<a href="{profiles}{int(org.id)}" dir="auto">{escape(org.name)}</a>{verified}')
+    return Markup(f'<a href="{profile(org.id)}" dir="auto">{escape(org.name)}</a>{verified}')
 
 
-def _profiles() -> str:
-    # Every profile address differs only by the id: built once, the id put in each time.
-    return url_for("organizations.profile", org_id=0)[:-1]
+def _profiles() -> Callable[[int], str]:
+    # Every profile address differs only by the id: routed once, the id put in each time.
+    return id_addresses("organizations.profile", "org_id")
 
 
 @bp.app_template_global()

@@ -101,9 +101,8 @@ def language_choices() -> list[tuple[str, str]]:
 
 @cache
 def _language_choices(locale_code: str) -> list[tuple[str, str]]:
-    locale, english = Locale.parse(locale_code), Locale("en")
-    names = [(c, locale.languages.get(c) or english.languages.get(c, c)) for c in LANGUAGE_CODES]
-    return sorted(names, key=lambda x: x[1])
+    names = _names(locale_code, "languages")
+    return sorted(((c, names.get(c, c)) for c in LANGUAGE_CODES), key=lambda x: x[1])
 
 
 def _locale() -> Locale:

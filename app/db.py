@@ -1,6 +1,7 @@
 """The declarative base with a naming convention, so Alembic names constraints stably."""
 
 from datetime import UTC, datetime
+from itertools import chain
 
 from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.ext.compiler import compiles
@@ -75,3 +76,19 @@ def _joined_codes_sqlite(element, compiler, **kw) -> str:
 
 def split_codes(joined: str | None) -> list[str]:
     return sorted(joined.split(",")) if joined else []
+
+
+def flushed_tables(session) -> set[str]:
+    """The tables of the objects a flush writes (new, changed or deleted), for an
+    `after_flush` listener."""
+    changed = chain(session.new, session.dirty, session.deleted)
+    return {getattr(type(obj), "__tablename__", "") for obj in changed}
+
+
+def written_table(orm_execute_state) -> str | None:
+    """The table a bulk INSERT, UPDATE or DELETE writes (a `do_orm_execute` listener sees
+    them, a flush does not), else None."""
+    state = orm_execute_state
+    if state.is_insert or state.is_update or state.is_delete:
+        return getattr(getattr(state.statement, "table", None), "name", None)
+    return None

@@ -52,6 +52,8 @@ from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.db import flushed_tables, written_table
+
 PUBLIC, STAFF = "public", "staff"
 CSRF_SLOT = "\x00csrf\x00"
 
@@ -240,17 +242,16 @@ def scopes_changed(tables: set[str]) -> set[str]:
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session, _flush_context) -> None:
-    changed = chain(session.new, session.dirty, session.deleted)
-    _note(session, {getattr(type(obj), "__tablename__", "") for obj in changed})
+    _note(session, flushed_tables(session))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statements(orm_execute_state) -> None:
     """Bulk INSERT, UPDATE and DELETE statements (a section's save is one) change rows
     without the objects passing through a flush."""
-    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
-        table = getattr(orm_execute_state.statement, "table", None)
-        _note(orm_execute_state.session, {getattr(table, "name", "")})
+    table = written_table(orm_execute_state)
+    if table is not None:
+        _note(orm_execute_state.session, {table})
 
 
 def _note(session, tables: set[str]) -> None:

@@ -7,12 +7,13 @@ takes the acting user (possibly anonymous) and the object, and answers True or F
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import chain
 from typing import Any, NamedTuple
 
 from flask import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from app.db import flushed_tables, written_table
 
 Rule = Callable[[Any, Any], bool]
 RULES: dict[str, Rule] = {}
@@ -300,17 +301,14 @@ def _forget_memberships() -> None:
 def _memberships_flushed(session, _flush_context) -> None:
     """A membership added, changed or removed in this request: the next permission question
     reads the memberships again (they were read with the account)."""
-    changed = chain(session.new, session.dirty, session.deleted)
-    if any(getattr(obj, "__tablename__", "") == "memberships" for obj in changed):
+    if "memberships" in flushed_tables(session):
         _forget_memberships()
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _memberships_written(orm_execute_state) -> None:
     """The same for statements that change rows without a flush (bulk DELETE, UPDATE)."""
-    state = orm_execute_state
-    writes = state.is_insert or state.is_update or state.is_delete
-    if writes and getattr(getattr(state.statement, "table", None), "name", "") == "memberships":
+    if written_table(orm_execute_state) == "memberships":
         _forget_memberships()
 
 

@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import BindParameter, bindparam, func, literal, null, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import load_only
 
 from app.consultations.models import Consultation, Participation
@@ -16,7 +26,6 @@ from app.i18n import lazy_gettext as _l
 from app.organizations.models import Organization
 from app.pagination import paged, paginate_built
 from app.reference import gcm
-from app.submissions.states import SubmissionState
 
 
 @dataclass
@@ -30,14 +39,15 @@ class Dashboard:
 
 def dashboard_data(consultation: Consultation, now: datetime, page: int = 1) -> Dashboard:
     data = Dashboard()
-    participating, data.submissions_by_state = participant_and_submission_counts(consultation)
-    data.participants = participants_page(consultation, page, participating)
-    counts = section_counts_by_objective(consultation)
+    counts = dashboard_counts(consultation)
+    data.submissions_by_state = counts.submissions_by_state
+    data.participants = participants_page(consultation, page, counts.participants)
     in_scope = set(consultation.objectives)
+    covered = counts.sections_by_objective
     data.coverage = [
-        (o.number, o.label, counts.get(o.number, 0), o.number in in_scope)
+        (o.number, o.label, covered.get(o.number, 0), o.number in in_scope)
         for o in gcm.objectives()
-        if o.number in in_scope or counts.get(o.number)
+        if o.number in in_scope or covered.get(o.number)
     ]
     total = sum(data.submissions_by_state.values())
     data.submissions = submission_rows(consultation, page, total)
@@ -48,33 +58,6 @@ def dashboard_data(consultation: Consultation, now: datetime, page: int = 1) -> 
 # Every statement of the dashboard is built once (on first use, when every model is
 # mapped), with bound values: SQLAlchemy then reuses its cache key instead of working it
 # out from the statement's parts on each view.
-
-
-@cache
-def _section_counts():
-    from app.submissions.models import Section, SectionObjective, Submission
-
-    return (
-        select(SectionObjective.number, func.count(SectionObjective.section_id))
-        .join(Section, Section.id == SectionObjective.section_id)
-        .join(Submission, Submission.id == Section.submission_id)
-        .where(
-            Submission.consultation_id == bindparam("consultation_id"),
-            # Written into the statement, not bound: PostgreSQL plans a prepared statement
-            # once for any value, and a plan that does not know this one reads the
-            # submissions' sections one by one (twice the time at 1,000 submissions).
-            Submission.state != literal(SubmissionState.WITHDRAWN.value, literal_execute=True),
-            Section.current_revision_id.is_not(None),
-        )
-        .group_by(SectionObjective.number)
-    )
-
-
-def section_counts_by_objective(consultation: Consultation) -> dict[int, int]:
-    """Sections with text, per objective they address, in submissions that are not
-    withdrawn (one query, whatever the number of submissions)."""
-    values = {"consultation_id": consultation.id}
-    return dict(db.session.execute(_section_counts(), values).tuples().all())
 
 
 PAGE_SIZE = 50
@@ -126,29 +109,47 @@ def submission_rows(consultation: Consultation, page: int, total: int):
     return paginate_built(_submissions(), values, page, PAGE_SIZE, total)
 
 
+@dataclass
+class Counts:
+    participants: int
+    submissions_by_state: dict[str, int]
+    sections_by_objective: dict[int, int]
+
+
 @cache
 def _counts():
-    from app.submissions.models import Submission
+    from app.submissions.models import ObjectiveCoverage, Submission
 
     consultation_id: BindParameter[int] = bindparam("consultation_id")
-    participants = select(null(), func.count()).where(
+    participants = select(literal("participants"), null(), func.count()).where(
         Participation.consultation_id == consultation_id
     )
     states = (
-        select(Submission.state, func.count(Submission.id))
+        select(literal("state"), Submission.state, func.count(Submission.id))
         .where(Submission.consultation_id == consultation_id)
         .group_by(Submission.state)
     )
-    return union_all(participants, states)
+    # Kept up to date as sections change (app/submissions/coverage.py): a row per
+    # objective, not a count of every section.
+    coverage = select(
+        literal("objective"), cast(ObjectiveCoverage.number, String), ObjectiveCoverage.sections
+    ).where(ObjectiveCoverage.consultation_id == consultation_id)
+    return union_all(participants, states, coverage)
 
 
-def participant_and_submission_counts(consultation: Consultation) -> tuple[int, dict[str, int]]:
-    """How many organizations are invited or take part, and the submissions in each state,
-    in one statement (the participants' row is the one without a state)."""
+def dashboard_counts(consultation: Consultation) -> Counts:
+    """How many organizations are invited or take part, the submissions in each state, and
+    the sections with text per objective (in submissions not withdrawn), in one statement."""
     values = {"consultation_id": consultation.id}
-    rows = db.session.execute(_counts(), values).tuples().all()
-    by_state = {state: count for state, count in rows if state is not None}
-    return next(count for state, count in rows if state is None), by_state
+    counts = Counts(0, {}, {})
+    for kind, key, count in db.session.execute(_counts(), values).tuples():
+        if kind == "participants":
+            counts.participants = count
+        elif kind == "state":
+            counts.submissions_by_state[key] = count
+        else:
+            counts.sections_by_objective[int(key)] = count
+    return counts
 
 
 @cache

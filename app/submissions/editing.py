@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.auth.models import User
 from app.database import rowcount
 from app.extensions import db
+from app.submissions.coverage import KEEPS_COUNTS, count_again
 from app.submissions.merge import merge_texts, tokens
 from app.submissions.models import EditingPresence, Revision, Section
 
@@ -57,7 +58,10 @@ def lock_section(section_id: int) -> Section:
     first, which takes the database's write lock (waiting for it), like BEGIN IMMEDIATE."""
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(
-            update(Section).where(Section.id == section_id).values(version=Section.version)
+            update(Section)
+            .where(Section.id == section_id)
+            .values(version=Section.version)
+            .execution_options(**KEEPS_COUNTS)  # nothing counted changes
         )
     section = db.session.scalars(
         select(Section)
@@ -126,10 +130,12 @@ def _advance(section: Section, revision: Revision, now: datetime) -> None:
         update(Section)
         .where(Section.id == section.id, Section.version == section.version)
         .values(current_revision_id=revision.id, version=Section.version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **KEEPS_COUNTS)
     )
     if rowcount(moved) != 1:
         raise VersionMoved
+    if section.current_revision_id is None:  # its first text: the dashboard's coverage
+        count_again(db.session, [section.submission.consultation_id])
     # Mirror the write in memory without making the object dirty (no second UPDATE).
     set_committed_value(section, "version", section.version + 1)
     set_committed_value(section, "current_revision_id", revision.id)

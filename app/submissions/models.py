@@ -187,6 +187,20 @@ class SectionObjective(Model):
     number: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
+class ObjectiveCoverage(Model):
+    """How many sections with text address each GCM objective, per consultation, leaving
+    out withdrawn submissions: the facilitator's dashboard shows it. Kept up to date as
+    sections change (app/submissions/coverage.py), not counted on each view."""
+
+    __tablename__ = "objective_coverage"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)
+    sections: Mapped[int]
+
+
 class Revision(Model):
     """Every save of a section: author, time, text, and the revision it was based on.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -51,6 +52,14 @@ def render_markdown(text: str | None) -> Markup:
 
 
 _BLOCKS = re.compile(r"<(p|li|blockquote|h[3-6]|pre)>")
+
+
+@lru_cache(maxsize=64)
+def render_public_markdown(text: str | None) -> Markup:
+    """`render_markdown` of a text that every visitor of a page reads (a consultation's
+    description), rendered once per worker rather than on each view. Only for such texts:
+    a draft's text is never kept in a worker's memory after its request."""
+    return render_markdown(text)
 
 
 def word_count(text: str | None) -> int:

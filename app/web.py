@@ -217,7 +217,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.mail import mail_enabled
     from app.policy import may
     from app.reference import country_name, language_name_in_reader_language
-    from app.text import render_markdown
+    from app.text import render_markdown, render_public_markdown
 
     app.jinja_env.globals.update(
         static_url=static_url,
@@ -232,6 +232,7 @@ def register_template_helpers(app: Flask) -> None:
         # Every size on a page, in the same binary units (replaces Jinja's decimal one).
         filesizeformat=file_size,
         markdown=render_markdown,
+        public_markdown=render_public_markdown,
         country_name=country_name,
         language_label=language_name_in_reader_language,
         split_codes=split_codes,

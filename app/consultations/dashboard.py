@@ -18,7 +18,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import load_only
 
 from app.consultations.models import Consultation, Participation
 from app.extensions import db
@@ -65,15 +64,17 @@ PAGE_SIZE = 50
 
 @cache
 def _participants():
+    # Plain rows, not Organization objects: the lines need four values of each.
     return paged(
-        select(Participation.state, Organization)
+        select(
+            Participation.state,
+            Organization.id,
+            Organization.name,
+            Organization.listed,
+            Organization.verification,
+        )
         .join(Organization, Organization.id == Participation.organization_id)
         .where(Participation.consultation_id == bindparam("consultation_id"))
-        .options(
-            load_only(
-                Organization.id, Organization.name, Organization.listed, Organization.verification
-            )
-        )
         .order_by(Organization.name, Organization.id)
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 from sqlalchemy import String, and_, bindparam, cast, exists, false, func, inspect, select, true
-from sqlalchemy.orm import aliased, joinedload, with_expression
+from sqlalchemy.orm import joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.consultations.models import (
@@ -18,7 +18,7 @@ from app.consultations.models import (
 )
 from app.db import joined_codes
 from app.extensions import db
-from app.organizations.models import Membership, Organization
+from app.organizations.models import Membership, Organization, OrgName
 from app.pagination import paged, paginate_built
 from app.policy import sees_unpublished_consultations, viewable_consultations
 
@@ -231,25 +231,26 @@ def participant_counts(consultation: Consultation) -> tuple[int, int]:
 def _public_participants_counted():
     counts = _participant_counts().subquery("counts")
     listed = _public_participants().subquery("listed")
-    shown = aliased(Organization, listed)
     # The counts come once, beside each name; with no name to show, alone (outer join).
+    # The names come as plain rows (id, name, verification), not Organization objects:
+    # that is all a name with its badge needs.
     return (
-        select(counts, shown)
+        select(counts, listed.c.id, listed.c.name, listed.c.verification)
         .outerjoin(listed, true())
         .order_by(listed.c.name)
-        .options(*_lean_organization(shown))
     )
 
 
-def public_participants_and_counts(
-    consultation: Consultation, limit: int
-) -> tuple[list[Organization], int, int]:
+def public_participants_and_counts(consultation: Consultation, limit: int) -> tuple[list, int, int]:
     """The consultation page's participants: up to `limit` listed, verified organizations
-    by name, and the counts of `participant_counts`, in one statement."""
+    by name (their id, name and verification), and the counts of
+    `participant_counts`, in one statement."""
     values = {"consultation_id": consultation.id, "limit": limit}
-    rows = db.session.execute(_public_participants_counted(), values).all()
+    rows = db.session.execute(_public_participants_counted(), values).tuples().all()
     total, shown = rows[0][0], rows[0][1]
-    return [row[2] for row in rows if row[2] is not None], shown, total - shown
+    # By position: a row's attribute by name costs a caught exception.
+    names = [OrgName(*row[2:]) for row in rows if row[2] is not None]
+    return names, shown, total - shown
 
 
 def participants_page(consultation: Consultation, page: int, public_only: bool):

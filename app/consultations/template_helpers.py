@@ -140,17 +140,18 @@ def dashboard_submission_lines(rows, consultation: Consultation) -> list[Submiss
     view = id_addresses("submissions.view", "submission_id")
     extend = id_addresses("submissions.extend", "submission_id")
     lines = []
-    for row in rows:
-        lead = escape(row.lead_name)
-        if row.state in STAFF_VISIBLE_STATES:  # sent: its facilitators may read it
-            lead = Markup(f'<a href="{view(row.id)}">{lead}</a>')
-        ends = row.deadline_extended_to or consultation.deadline_at
+    # Rows unpacked by position: a row's attribute by name costs a caught exception.
+    for submission_id, state, extended_to, lead_name in rows:
+        lead = escape(lead_name)
+        if state in STAFF_VISIBLE_STATES:  # sent: its facilitators may read it
+            lead = Markup(f'<a href="{view(submission_id)}">{lead}</a>')
+        ends = extended_to or consultation.deadline_at
         lines.append(
             SubmissionLine(
                 lead=lead,
-                state=str(SUBMISSION_STATE_LABELS.get(row.state, row.state)),
+                state=str(SUBMISSION_STATE_LABELS.get(state, state)),
                 drafting_ends=in_zone(ends, consultation.timezone, "short"),
-                extend_href=extend(row.id),
+                extend_href=extend(submission_id),
             )
         )
     return lines
@@ -167,17 +168,23 @@ class ParticipantLine(NamedTuple):
 def dashboard_participant_lines(rows) -> list[ParticipantLine]:
     """The dashboard's table of organizations, each line written here in one go."""
     from app.i18n import gettext
+    from app.organizations.models import OrgName
     from app.organizations.template_helpers import org_names, verification_label
 
     states = {"joined": gettext("Taking part")}
     invited = gettext("Invited")
-    names = org_names(org for _state, org in rows)
+    # Rows unpacked by position: a row's attribute by name costs a caught exception.
+    unpacked = [
+        (state, OrgName(org_id, name, verification), listed)
+        for state, org_id, name, listed, verification in rows
+    ]
+    names = org_names(org for _state, org, _listed in unpacked)
     return [
         ParticipantLine(
             name=name,
-            listed=org.listed,
+            listed=listed,
             state=states.get(state, invited),
             verification=verification_label(org.verification),
         )
-        for (state, org), name in zip(rows, names, strict=True)
+        for (state, org, listed), name in zip(unpacked, names, strict=True)
     ]

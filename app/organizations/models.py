@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
@@ -191,3 +191,12 @@ class JoinRequest(Model):
 
     organization: Mapped[Organization] = relationship()
     user = relationship("User")
+
+
+class OrgName(NamedTuple):
+    """What an organization's name with its badge needs (`org_name`, `org_names`), for
+    pages that read organizations as rows rather than objects."""
+
+    id: int
+    name: str
+    verification: str

@@ -111,7 +111,7 @@ def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
         rows = db.session.execute(listed, values).all()
         if not rows:  # past the last page, or nothing matches
             return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
-    return RowPage([_found(row) for row in rows], page, per_page, rows[0].total)
+    return RowPage([_found(row) for row in rows], page, per_page, rows[0][0])
 
 
 def _kind(word: str, dialect: str) -> str:
@@ -310,22 +310,12 @@ def _order(columns) -> tuple:
 
 
 def _found(row) -> FoundPassage:
-    numbers = sorted(int(n) for n in row.objectives.split(",")) if row.objectives else []
-    return FoundPassage(
-        id=row.id,
-        consultation=row.Consultation,
-        reference=row.reference,
-        submission_ref=row.submission_ref,
-        version=row.version,
-        question=row.question,
-        credit=row.credit,
-        language=row.language,
-        translated_from=row.translated_from,
-        direction=row.direction,
-        text=row.text,
-        published_at=row.published_at,
-        objectives=numbers,
-    )
+    """A row of the page's statement: the total, the objectives, the consultation, then
+    SHOWN_COLUMNS in order (unpacked by position: a row's attribute by name costs a caught
+    exception, and a page has 20 rows of 14 values)."""
+    _total, objectives, consultation, passage_id, *shown = row
+    numbers = sorted(int(n) for n in objectives.split(",")) if objectives else []
+    return FoundPassage(passage_id, consultation, *shown, objectives=numbers)
 
 
 @lru_cache(maxsize=256)

@@ -54,3 +54,17 @@ def test_untranslated_question_in_the_editor_carries_its_language(signed_in_clie
         .get_data(as_text=True)
     )
     assert f'<h1 class="question-heading" lang="en" dir="auto">{question}</h1>' in html
+
+
+def test_a_description_is_rendered_once_and_a_draft_is_never_kept(client):
+    """A consultation's description, read by every visitor, is rendered once per worker;
+    people's own texts (drafts among them) go through the filter that keeps nothing."""
+    from app.text import render_public_markdown
+    from tests.factories import make_consultation
+
+    consultation = make_consultation(title="Kept description")
+    render_public_markdown.cache_clear()
+    assert client.get(f"/consultations/{consultation.slug}").status_code == 200
+    assert render_public_markdown.cache_info().currsize == 1  # kept for the next view
+    markdown = client.application.jinja_env.filters["markdown"]
+    assert not hasattr(markdown, "cache_info")

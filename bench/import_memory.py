@@ -5,9 +5,9 @@
 Each figure comes from a fresh interpreter configured like production (PostgreSQL and
 Redis, the bench database): what gunicorn's master holds before it forks its workers.
 1. RSS before and after `import wsgi` (VmRSS in /proc/self/status, as `ps` shows it).
-2. The cost of each top-level package: they are imported one by one, in the order
-   `import wsgi` first imports them, and RSS is read after each. A package pays for what it
-   imports first (Flask pays for Werkzeug); "create_app" is the app's own modules and set-up.
+2. The cost of each top-level package: RSS is read before and after each module runs,
+   and a package is charged what its own modules added, not the packages they import
+   (shared libraries of an extension module included). "create_app()" is building the app.
 3. With --requests N: visitor pages served in process (app.test_client()) and the growth
    of RSS. The database session is read-only (PGOPTIONS), so nothing is written to it.
 Takes a few seconds; runs nothing in parallel.
@@ -33,31 +33,41 @@ def rss_mb() -> float:
         return int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1)) / 1024
 
 
-def child_order() -> None:
-    """Import wsgi; print RSS and the top-level packages in the order they were imported."""
+def child_imports() -> None:
+    """Import wsgi, reading RSS before and after each module runs; print RSS and the cost
+    of each top-level package, what its own modules added (not the packages they import)."""
+    from importlib import _bootstrap_external as loaders
+
+    costs: dict[str, float] = {}
+    running: list[float] = []  # what the modules being run have imported so far
+
+    def measured(name: str, step, *arguments):
+        running.append(0.0)
+        before = rss_mb()
+        try:
+            return step(*arguments)
+        finally:
+            spent, nested = rss_mb() - before, running.pop()
+            package = name.partition(".")[0]
+            costs[package] = costs.get(package, 0.0) + spent - nested
+            if running:
+                running[-1] += spent
+
+    run_source = loaders._LoaderBasics.exec_module
+    load_extension = loaders.ExtensionFileLoader.create_module
+    loaders._LoaderBasics.exec_module = lambda loader, module: measured(  # type: ignore
+        module.__name__, run_source, loader, module
+    )
+    loaders.ExtensionFileLoader.create_module = lambda loader, spec: measured(  # type: ignore
+        spec.name, load_extension, loader, spec
+    )
     before = rss_mb()
     import wsgi  # noqa: F401
 
-    # sys.modules keeps the order in which imports started.
-    order = list(dict.fromkeys(name.split(".")[0] for name in sys.modules))
-    print(json.dumps({"before": before, "after": rss_mb(), "order": order}))
-
-
-def child_packages(names: list[str]) -> None:
-    """Import the packages in turn, then wsgi; print RSS after each step."""
-    import importlib
-
-    steps = [("python", rss_mb())]
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:  # a module that only imports inside the app's set-up
-            continue
-        steps.append((name, rss_mb()))
-    import wsgi  # noqa: F401
-
-    steps.append(("create_app", rss_mb()))
-    print(json.dumps(steps))
+    after = rss_mb()
+    # wsgi's own share is create_app() itself: building the app, not importing modules.
+    costs["create_app()"] = costs.pop("wsgi", 0.0)
+    print(json.dumps({"before": before, "after": after, "costs": costs}))
 
 
 def child_requests(count: int) -> None:
@@ -116,23 +126,18 @@ def main() -> None:
     options = parser.parse_args()
     if options.child:
         kind, *rest = options.child
-        if kind == "order":
-            child_order()
-        elif kind == "packages":
-            child_packages(rest)
+        if kind == "imports":
+            child_imports()
         else:
             child_requests(int(rest[0]))
         return
-    first = _run("order")
+    first = _run("imports")
     print(f"RSS before import wsgi {first['before']:.1f} MB, after {first['after']:.1f} MB")
-    names = [name for name in first["order"] if name not in ("wsgi", "app", "__main__")]
-    steps = _run("packages", *names)
-    costs = [(name, after - before) for (_, before), (name, after) in zip(steps, steps[1:])]
-    print(f"in order, one by one: python {steps[0][1]:.1f} MB, then {steps[-1][1]:.1f} MB")
-    for name, cost in sorted(costs, key=lambda item: -item[1])[:SHOWN]:
-        print(f"  {name:24} {cost:6.1f} MB")
-    rest = sum(cost for _, cost in sorted(costs, key=lambda item: -item[1])[SHOWN:])
-    print(f"  {'(the others)':24} {rest:6.1f} MB")
+    costs = sorted(first["costs"].items(), key=lambda item: -item[1])
+    print("what each package's own modules added (RSS, MB):")
+    for name, cost in costs[:SHOWN]:
+        print(f"  {name:24} {cost:6.1f}")
+    print(f"  {'(the others)':24} {sum(cost for _, cost in costs[SHOWN:]):6.1f}")
     if options.requests:
         served = _run("requests", str(options.requests))
         growth = served["end"] - served["start"]

@@ -1,5 +1,7 @@
 """The shipped gunicorn settings. No access log: client addresses are never written."""
 
+import ctypes
+import ctypes.util
 import gc
 import os
 
@@ -34,6 +36,24 @@ keepalive = 2
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 
+# With threads (gthread), glibc gives threads that allocate at the same moment arenas of
+# their own, up to 8 per core, and memory freed in one arena is not reused by another: a
+# worker's resident memory creeps up. Two arenas hold it down (in process, 600 requests on 4
+# threads: 4.3 to 5.1 MB of growth instead of 5.9 to 6.2). The cost: threads that allocate
+# outside Python's lock (the database driver, compression) may wait for each other a little.
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # glibc's <malloc.h>
+
+
+def fewer_malloc_arenas() -> bool:
+    """Set before the workers are forked, so that they inherit it; False if not glibc."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    mallopt = getattr(libc, "mallopt", None)
+    return bool(mallopt and mallopt(M_ARENA_MAX, MALLOC_ARENAS))
+
+
 def when_ready(_server) -> None:
+    if threads > 1:
+        fewer_malloc_arenas()
     if preload_app:
         gc.freeze()

@@ -22,17 +22,19 @@ import hmac
 import logging
 import math
 import os
-import sqlite3
 import stat
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from flask import Flask, Response
 from limits.storage import MemoryStorage, RedisStorage, Storage
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,9 @@ class MachineStorage(Storage):
     overwritten (secure_delete). The rollback journal stays a file beside the database, on
     tmpfs as well: a process killed in the middle of a write (a gunicorn timeout) cannot
     leave a damaged store behind, which an in-memory journal could.
+
+    sqlite3 (about 1 MB with its library) is imported when the store is first used: with
+    Redis answering, a web worker never needs it.
     """
 
     STORAGE_SCHEME = ["gcm-machine"]
@@ -73,6 +78,8 @@ class MachineStorage(Storage):
 
     @property
     def base_exceptions(self) -> tuple[type[Exception], ...]:
+        import sqlite3
+
         return (sqlite3.Error, OSError)
 
     def _connection(self) -> sqlite3.Connection:
@@ -84,6 +91,8 @@ class MachineStorage(Storage):
         return connection
 
     def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
         _private_directory(self.path.parent)
         connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         connection.execute("PRAGMA secure_delete = ON")
@@ -97,6 +106,8 @@ class MachineStorage(Storage):
         return connection
 
     def _run(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
+        import sqlite3
+
         try:
             return self._connection().execute(sql, parameters)
         except sqlite3.DatabaseError as error:

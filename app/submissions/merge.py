@@ -4,15 +4,15 @@ People write paragraphs, often one long line each, so merging by lines would mak
 edits of a paragraph conflict. Texts are split into words and the spaces between them;
 two people who change different words both keep their change; changes to the same words
 conflict, and then nothing is merged (both texts are kept by the caller).
+
+merge3 and patiencediff load with the first merge: a web worker that only shows pages
+never needs them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from merge3 import Merge3
-from patiencediff import PatienceSequenceMatcher
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -34,6 +34,8 @@ class AnchoredMatcher:
         self.a, self.b = a, b
 
     def get_matching_blocks(self) -> list[tuple[int, int, int]]:
+        from patiencediff import PatienceSequenceMatcher
+
         a, b = self.a, self.b
         prefix = 0
         while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
@@ -78,6 +80,8 @@ def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
         return MergeResult(mine, False)
     if mine == base:
         return MergeResult(theirs, False)
+    from merge3 import Merge3
+
     merged: list[str] = []
     merge = Merge3(tokens(base), tokens(mine), tokens(theirs), sequence_matcher=AnchoredMatcher)
     for group in merge.merge_groups():

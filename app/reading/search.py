@@ -313,9 +313,23 @@ def _found(row) -> FoundPassage:
     """A row of the page's statement: the total, the objectives, the consultation, then
     SHOWN_COLUMNS in order (unpacked by position: a row's attribute by name costs a caught
     exception, and a page has 20 rows of 14 values)."""
-    _total, objectives, consultation, passage_id, *shown = row
-    numbers = sorted(int(n) for n in objectives.split(",")) if objectives else []
-    return FoundPassage(passage_id, consultation, *shown, objectives=numbers)
+    (_total, objectives, consultation, passage_id, reference, submission_ref, version) = row[:7]
+    (question, credit, language, translated_from, direction, text, published_at) = row[7:]
+    return FoundPassage(
+        id=passage_id,
+        consultation=consultation,
+        reference=reference,
+        submission_ref=submission_ref,
+        version=version,
+        question=question,
+        credit=credit,
+        language=language,
+        translated_from=translated_from,
+        direction=direction,
+        text=text,
+        published_at=published_at,
+        objectives=sorted(int(n) for n in objectives.split(",")) if objectives else [],
+    )
 
 
 @lru_cache(maxsize=256)

@@ -123,14 +123,15 @@ def _by_slug(kind: str):
     query = select(Consultation).where(Consultation.slug == bindparam("slug"))
     if kind == "row":
         return query.options(joinedload(Consultation.staff))
-    if kind == "dashboard":
-        return query.options(joinedload(Consultation.objective_rows)).execution_options(
-            populate_existing=True
-        )
-    # The objectives' and languages' codes come with the row, as strings.
+    # The objectives' (and for the page, languages') codes come with the row, as strings:
+    # one row, rather than the row repeated for each objective.
     numbers = select(joined_codes(cast(ConsultationObjective.number, String))).where(
         ConsultationObjective.consultation_id == Consultation.id
     )
+    if kind == "dashboard":
+        return query.options(
+            with_expression(Consultation.objective_codes, _or_empty(numbers))
+        ).execution_options(populate_existing=True)
     codes = select(joined_codes(ConsultationLanguage.code)).where(
         ConsultationLanguage.consultation_id == Consultation.id
     )
@@ -181,9 +182,9 @@ def consultation_row(slug: str) -> Consultation | None:
 
 
 def consultation_for_dashboard(slug: str) -> Consultation:
-    """The consultation with its objectives (joined: one statement), read again even when
+    """The consultation with its objectives' codes (one statement), read again even when
     this request loaded it already, so a kept dashboard is never rendered from an older read."""
-    return db.session.scalars(_by_slug("dashboard"), {"slug": slug}).unique().one()
+    return db.session.scalars(_by_slug("dashboard"), {"slug": slug}).one()
 
 
 def consultation_for_page(slug: str) -> Consultation | None:

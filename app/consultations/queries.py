@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 from sqlalchemy import String, and_, bindparam, cast, exists, false, func, inspect, select, true
-from sqlalchemy.orm import joinedload, with_expression
+from sqlalchemy.orm import joinedload, load_only, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.consultations.models import (
@@ -99,7 +99,19 @@ def _list_statement(viewable, filters: tuple[str, ...], state: str):
         )
     if state:
         query = query.where(_state_condition(state, bindparam("now")))
-    query = query.options(joinedload(Consultation.review)).order_by(
+    # Only the columns a card shows (title, state, time left): not the search text, the
+    # principles and the other dates of every consultation on the page.
+    shown = load_only(
+        Consultation.slug,
+        Consultation.review_id,
+        Consultation.original_language,
+        Consultation.texts,
+        Consultation.published,
+        Consultation.compiled_at,
+        Consultation.opens_at,
+        Consultation.deadline_at,
+    )
+    query = query.options(shown, joinedload(Consultation.review)).order_by(
         Consultation.deadline_at.desc(), Consultation.id.desc()
     )
     return paged(query, counted=True)

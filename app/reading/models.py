@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import DDL, ForeignKey, String, Text, event
+from sqlalchemy import DDL, ForeignKey, String, Text, event, func, literal, select
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -140,6 +141,16 @@ class PassagePlace(Model):
         ForeignKey("published_passages.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(3), primary_key=True, index=True)
+
+
+def settle_search_index(session) -> None:
+    """On PostgreSQL, move the trigram index's new entries out of its pending list (where a
+    GIN index first puts what is inserted, until autovacuum): while entries wait there,
+    the planner prices the index too high and reads every passage instead, and each
+    search reads the pending entries one by one. Publication inserts thousands of passages
+    at once, then calls this; searches need no planner setting."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.gin_clean_pending_list(literal(TRIGRAM_INDEX).cast(REGCLASS))))
 
 
 def _create_search_index(target, connection, **_kw) -> None:

@@ -17,7 +17,13 @@ from app.compilations.models import Compilation
 from app.database import rowcount
 from app.extensions import db
 from app.i18n import text_direction
-from app.reading.models import FTS_TABLE, PassageObjective, PassagePlace, PublishedPassage
+from app.reading.models import (
+    FTS_TABLE,
+    PassageObjective,
+    PassagePlace,
+    PublishedPassage,
+    settle_search_index,
+)
 
 
 class EditionChanged(Exception):
@@ -49,6 +55,7 @@ def refresh_published_passages(consultation_id: int) -> int:
     passages = passages_of(compilation) if compilation else []
     db.session.add_all(passages)
     db.session.flush()
+    settle_search_index(db.session)
     if removed:
         _forget_removed_texts()
     return len(passages)

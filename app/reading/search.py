@@ -13,7 +13,6 @@ confidential texts, drafts and restricted editions are not in that table at all.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -107,10 +106,9 @@ def find_passages(filters: Filters, page: int, per_page: int = 20) -> RowPage:
         "limit": per_page,
         "offset": (page - 1) * per_page,
     }
-    with _trigram_index_first(dialect, kinds):
-        rows = db.session.execute(listed, values).all()
-        if not rows:  # past the last page, or nothing matches
-            return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
+    rows = db.session.execute(listed, values).all()
+    if not rows:  # past the last page, or nothing matches
+        return RowPage([], page, per_page, db.session.scalar(counted, values) or 0)
     return RowPage([_found(row) for row in rows], page, per_page, rows[0][0])
 
 
@@ -135,24 +133,6 @@ def _word_values(words: list[str], kinds: tuple[str, ...]) -> dict[str, str]:
     trigrams = [word for word, kind in zip(words, kinds, strict=True) if kind == "trigram"]
     values["match"] = " ".join(_fts_phrase(word) for word in trigrams)
     return values
-
-
-@contextmanager
-def _trigram_index_first(dialect: str, kinds: tuple[str, ...]):
-    """PostgreSQL's planner prices ILIKE too low and reads every row rather than the
-    trigram index (ten times slower on 10,000 passages; more so while the index holds
-    recent entries in its pending list, which makes it look costly): while words of three
-    characters or more are searched, it is told to avoid a sequential scan where it has
-    another way."""
-    if dialect != "postgresql" or "trigram" not in kinds:
-        yield
-        return
-    connection = db.session.connection()
-    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
 
 
 @lru_cache(maxsize=128)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -15,9 +17,9 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.consultations.models import STATE_LABELS, UN_REGIONS
-from app.forms import FastSelect, Form, max_length, options, required, strip
+from app.forms import FastSelect, Form, SelectChoice, max_length, options, required, strip
+from app.i18n import get_locale, timezone_choices
 from app.i18n import lazy_gettext as _l
-from app.i18n import timezone_choices
 from app.reference import country_choices, gcm, language_choices
 
 
@@ -324,6 +326,24 @@ class JoinForm(Form):
         self.organization_id.choices = options((o.id, o.name) for o in organizations)
 
 
+@lru_cache(maxsize=32)
+def _list_filter_choices(locale: str) -> tuple[tuple[SelectChoice, ...], ...]:
+    """The list filters' fixed choices in one language (levels, objectives, states,
+    languages), each with "All" first: the same on every view of the list, so made once per
+    language rather than translated again on each view. `locale` is the key only: the
+    labels are translated in the request's language, which it names."""
+
+    def with_all(pairs) -> tuple[SelectChoice, ...]:
+        return tuple(options([("", str(_l("All"))), *((v, str(label)) for v, label in pairs)]))
+
+    return (
+        with_all((level.value, level.label) for level in level_choices()),
+        with_all((str(o.number), o.short_label) for o in gcm.objectives()),
+        with_all((str(state), label) for state, label in STATE_LABELS.items() if state != "draft"),
+        with_all(language_choices()),
+    )
+
+
 class ListFilterForm(Form):
     class Meta:
         csrf = False
@@ -337,16 +357,12 @@ class ListFilterForm(Form):
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        everything = options([("", _l("All"))])
-        self.level.choices = everything + level_choices()
-        self.area.choices = everything + options(areas)
-        self.objective.choices = everything + options(
-            (str(o.number), o.short_label) for o in gcm.objectives()
-        )
-        self.state.choices = everything + options(
-            (str(state), label) for state, label in STATE_LABELS.items() if state != "draft"
-        )
-        self.language.choices = everything + options(language_choices())
+        level, objective, state, language = _list_filter_choices(str(get_locale()))
+        self.level.choices = list(level)
+        self.area.choices = [level[0], *options(areas)]  # "All", then the areas in use
+        self.objective.choices = list(objective)
+        self.state.choices = list(state)
+        self.language.choices = list(language)
 
     FILTERS = ("q", "level", "area", "objective", "state", "language")
 

@@ -213,3 +213,19 @@ def test_a_visitor_reads_a_consultation_page_in_six_statements(client, count_que
     assert body.count("Background ") == documents and "Guiding questions" in body
     assert len(statements) == 6, "\n".join(statements)
     assert not any("consultation_staff" in s.split("WHERE")[0] for s in statements)
+
+
+def test_the_list_filters_are_in_each_reader_language(client):
+    """The filters' fixed choices are made once per language (issue 19): one language's
+    labels never show in another's list."""
+    make_consultation(title="Any consultation")
+
+    def objective_options(language: str) -> str:
+        page = client.get("/consultations", headers={"Accept-Language": language})
+        select = page.get_data(as_text=True).split('id="objective"')[1].split("</select>")[0]
+        return select
+
+    indonesian, english = objective_options("id"), objective_options("en")
+    assert ">Semua<" in indonesian and ">All<" not in indonesian
+    assert ">All<" in english and ">Semua<" not in english
+    assert objective_options("id") == indonesian  # the kept choices, the same again

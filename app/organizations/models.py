@@ -73,7 +73,9 @@ class Organization(Model):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     # Contact details are encrypted for every organization (required for unlisted ones).
-    contact: Mapped[str | None] = mapped_column(EncryptedText)
+    # Deferred: read and decrypted only where a page shows them (the profile, the edit
+    # form), never for a list of organizations.
+    contact: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     listed: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     verification: Mapped[str] = mapped_column(String(12), default=Verification.PENDING, index=True)
     verification_reason: Mapped[str | None] = mapped_column(Text)

@@ -112,3 +112,27 @@ def test_contact_of_an_unlisted_organization_is_for_members_only(signed_in_clien
     assert "pending@example.org" in facilitator.get(f"/organizations/{org_pending.id}").get_data(
         as_text=True
     )
+
+
+def test_contact_details_are_read_only_where_a_page_shows_them(
+    client, signed_in_client, count_queries
+):
+    """An organization's contact is encrypted; it is read (and decrypted) only by a page
+    that shows it (the profile, the edit form), never for the lists of organizations: the
+    directory and the verification queue (issue 19: no decryption for a list, and no
+    cipher library in a worker that serves only public lists)."""
+    owner = make_user()
+    org = make_org(owner, contact="reach-us@example.org")
+    make_org(make_user(), verified=False, contact="waiting@example.org")
+    facilitator = signed_in_client(make_user(role="facilitator"))
+
+    def contact_read(statements: list[str]) -> bool:
+        return any("organizations.contact" in s.split("FROM")[0] for s in statements)
+
+    with count_queries() as directory:
+        assert org.name in client.get("/organizations").get_data(as_text=True)
+    with count_queries() as queue:
+        assert facilitator.get("/organizations/verification").status_code == 200
+    assert not contact_read(directory) and not contact_read(queue)
+    profile = signed_in_client(owner).get(f"/organizations/{org.id}").get_data(as_text=True)
+    assert "reach-us@example.org" in profile

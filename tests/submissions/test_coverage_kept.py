@@ -148,3 +148,22 @@ def test_the_demo_world_and_the_role_world_keep_every_count(db):
     assert sum(bool(counted_from_sections(c)) for c in consultations) >= 2
     for consultation in consultations:
         assert_kept(consultation)
+
+
+def test_deleting_objects_whose_values_were_not_loaded_keeps_the_counts(consultation):
+    """An object deleted without its values loaded (expired by a commit) is not read again
+    while its deletion is flushed (it is gone by then): everything is counted instead."""
+    submission = make_submission(consultation, make_org(), texts={"q1": "Text."})
+    other = make_consultation(objectives=(6,), questions=1)
+    make_submission(other, make_org(), texts={"q1": "Text."})
+    db.session.commit()  # expires every object
+    section = db.session.get(Section, submission.section("q1").id)
+    db.session.commit()
+    db.session.delete(section)  # expired: only its key is known
+    db.session.commit()
+    assert_kept(consultation)
+    assert_kept(other)
+    db.session.delete(submission)
+    db.session.commit()
+    assert_kept(consultation)
+    assert section_counts_by_objective(consultation) == {}

@@ -164,14 +164,7 @@ def _or_empty(joined):
 # (visitors' and members' never do). Joining the questions to the row instead repeats the
 # row for each question: measured no faster.
 @cache
-def _page_list(name: str):
-    if name == "documents":
-        return (
-            select(ConsultationDocument)
-            .where(ConsultationDocument.consultation_id == bindparam("consultation_id"))
-            .options(joinedload(ConsultationDocument.file))  # each one's kind and size
-            .order_by(ConsultationDocument.id)
-        )
+def _questions():
     return (
         select(GuidingQuestion)
         .where(GuidingQuestion.consultation_id == bindparam("consultation_id"))
@@ -179,12 +172,22 @@ def _page_list(name: str):
     )
 
 
+@cache
+def _documents():
+    return (
+        select(ConsultationDocument)
+        .where(ConsultationDocument.consultation_id == bindparam("consultation_id"))
+        .options(joinedload(ConsultationDocument.file))  # each one's kind and size
+        .order_by(ConsultationDocument.id)
+    )
+
+
 def _load_page_lists(consultation: Consultation) -> None:
     unloaded = inspect(consultation).unloaded
     values = {"consultation_id": consultation.id}
-    for name in ("questions", "documents"):
+    for name, statement in (("questions", _questions), ("documents", _documents)):
         if name in unloaded:
-            rows = list(db.session.scalars(_page_list(name), values))
+            rows = list(db.session.scalars(statement(), values))
             set_committed_value(consultation, name, rows)
 
 

@@ -174,17 +174,14 @@ def dashboard_participant_lines(rows) -> list[ParticipantLine]:
     states = {"joined": gettext("Taking part")}
     invited = gettext("Invited")
     # Rows unpacked by position: a row's attribute by name costs a caught exception.
-    unpacked = [
-        (state, OrgName(org_id, name, verification), listed)
-        for state, org_id, name, listed, verification in rows
-    ]
-    names = org_names(org for _state, org, _listed in unpacked)
+    rows = [tuple(row) for row in rows]
+    names = org_names(OrgName(org_id, name, ver) for _state, org_id, name, _listed, ver in rows)
     return [
         ParticipantLine(
-            name=name,
+            name=shown,
             listed=listed,
             state=states.get(state, invited),
-            verification=verification_label(org.verification),
+            verification=verification_label(verification),
         )
-        for (state, org, listed), name in zip(unpacked, names, strict=True)
+        for (state, _id, _name, listed, verification), shown in zip(rows, names, strict=True)
     ]

@@ -44,8 +44,16 @@ def test_a_wrong_name_takes_as_long_as_a_wrong_password(real_argon2_cost, client
         pair = [(known, "amir"), (unknown, "nobody-here")]
         for times, name in pair if turn % 2 else reversed(pair):
             times.append(_timed_sign_in(client, name))
-    slower, faster = sorted([median(known), median(unknown)], reverse=True)
-    assert slower <= faster * 1.10, f"medians: known {median(known)}, unknown {median(unknown)}"
+    # The least time each took: the work itself, which the machine's other load can only
+    # add to. Argon2 is bound by memory speed, so on a busy machine (the browser tests on
+    # the other core) single sign-ins vary by more than the tolerance, and so did medians
+    # of 21 (a CI run saw 37.3 ms against 33.7 ms). Without the verification for a wrong
+    # name, the two minima differ by far more than a tenth.
+    slower, faster = sorted([min(known), min(unknown)], reverse=True)
+    assert slower <= faster * 1.10, (
+        f"least times: known {min(known)}, unknown {min(unknown)}; "
+        f"medians: known {median(known)}, unknown {median(unknown)}"
+    )
 
 
 def _statements(count_queries, ask) -> list[str]:

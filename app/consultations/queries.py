@@ -281,14 +281,11 @@ def public_participants_and_counts(consultation: Consultation, limit: int) -> tu
 def participants_page(consultation: Consultation, page: int, public_only: bool):
     query = _joined_organizations(consultation.id)
     query = _public(query) if public_only else query
-    query = query.options(*_lean_organization()).order_by(Organization.name, Organization.id)
+    shown = load_only(
+        Organization.id, Organization.name, Organization.listed, Organization.verification
+    )
+    query = query.options(shown).order_by(Organization.name, Organization.id)
     return db.paginate(query, page=page, per_page=50, error_out=False, count=True)
-
-
-def _lean_organization(entity=Organization):
-    from sqlalchemy.orm import load_only
-
-    return (load_only(entity.id, entity.name, entity.listed, entity.verification),)
 
 
 def owned_organizations(user) -> list[Organization]:

@@ -174,7 +174,6 @@ def dashboard_participant_lines(rows) -> list[ParticipantLine]:
     states = {"joined": gettext("Taking part")}
     invited = gettext("Invited")
     # Rows unpacked by position: a row's attribute by name costs a caught exception.
-    rows = [tuple(row) for row in rows]
     names = org_names(OrgName(org_id, name, ver) for _state, org_id, name, _listed, ver in rows)
     return [
         ParticipantLine(
